@@ -1,0 +1,66 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "LakeStore",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "lakestore", targets: ["lakestore"]),
+    .library(name: "LakeS3", targets: ["LakeS3"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    .target(
+      name: "CLakeSystem",
+      cSettings: [.define("_GNU_SOURCE")]
+    ),
+    .systemLibrary(
+      name: "CSQLite",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
+    .target(
+      name: "LakeCore",
+      dependencies: [
+        "CSQLite",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(
+      name: "LakeS3",
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto")
+      ]
+    ),
+    .target(
+      name: "LakeHTTP",
+      dependencies: [
+        "CLakeSystem",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(
+      name: "LakeServer",
+      dependencies: [
+        "LakeCore", "LakeS3", "LakeHTTP",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(
+      name: "lakestore",
+      dependencies: [
+        "LakeServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .testTarget(name: "LakeHTTPTests", dependencies: ["LakeHTTP", "CLakeSystem"]),
+    .testTarget(name: "LakeCoreTests", dependencies: ["LakeCore"]),
+    .testTarget(name: "LakeS3Tests", dependencies: ["LakeS3"]),
+    .testTarget(name: "LakeServerTests", dependencies: ["LakeServer", "LakeS3"]),
+  ]
+)
