@@ -1,0 +1,105 @@
+/// Parameters of ListObjects (V1) and ListObjectsV2.
+public struct ListObjectsParameters: Sendable, Equatable {
+  public var prefix: String = ""
+  public var delimiter: String?
+  /// Already capped at 1,000, as S3 does.
+  public var maxKeys: Int = 1000
+  /// V2 only.
+  public var continuationToken: String?
+  /// V2 only.
+  public var startAfter: String?
+  /// V2 only (V1 always returns owners).
+  public var fetchOwner: Bool = false
+  /// `url` when keys must be percent-encoded in the response.
+  public var encodingTypeURL: Bool = false
+  /// V1 only.
+  public var marker: String?
+
+  public init() {}
+}
+
+/// Parameters of GetObject and HeadObject that come from the query string.
+public struct GetObjectParameters: Sendable, Equatable {
+  public var partNumber: Int?
+  public var versionID: String?
+  /// `response-content-type` and friends, as (response header name, value).
+  public var responseOverrides: [ResponseOverride] = []
+
+  public init() {}
+}
+
+/// One `response-*` query override of a GetObject response header.
+public struct ResponseOverride: Sendable, Equatable {
+  public var header: String
+  public var value: String
+}
+
+/// One S3 request, decoded from method, path, query and headers before any storage is touched.
+///
+/// The server dispatches on it with one `switch` (as Garage's `Endpoint`).
+public enum S3Operation: Sendable, Equatable {
+  case listBuckets
+  case createBucket(bucket: String)
+  case headBucket(bucket: String)
+  case deleteBucket(bucket: String)
+  case getBucketLocation(bucket: String)
+  case listObjectsV1(bucket: String, ListObjectsParameters)
+  case listObjectsV2(bucket: String, ListObjectsParameters)
+  case putObject(bucket: String, key: String)
+  case getObject(bucket: String, key: String, GetObjectParameters)
+  case headObject(bucket: String, key: String, GetObjectParameters)
+  case deleteObject(bucket: String, key: String)
+  /// A real S3 operation LakeStore does not implement; answered with 501 naming it.
+  case notImplemented(String, bucket: String?, key: String?)
+
+  /// The S3 API name, for logs and metrics.
+  public var name: String {
+    switch self {
+    case .listBuckets: "ListBuckets"
+    case .createBucket: "CreateBucket"
+    case .headBucket: "HeadBucket"
+    case .deleteBucket: "DeleteBucket"
+    case .getBucketLocation: "GetBucketLocation"
+    case .listObjectsV1: "ListObjects"
+    case .listObjectsV2: "ListObjectsV2"
+    case .putObject: "PutObject"
+    case .getObject: "GetObject"
+    case .headObject: "HeadObject"
+    case .deleteObject: "DeleteObject"
+    case .notImplemented(let what, _, _): what
+    }
+  }
+
+  public var bucket: String? {
+    switch self {
+    case .listBuckets: nil
+    case .createBucket(let b), .headBucket(let b), .deleteBucket(let b), .getBucketLocation(let b):
+      b
+    case .listObjectsV1(let b, _), .listObjectsV2(let b, _): b
+    case .putObject(let b, _), .getObject(let b, _, _), .headObject(let b, _, _),
+      .deleteObject(let b, _):
+      b
+    case .notImplemented(_, let b, _): b
+    }
+  }
+
+  public var key: String? {
+    switch self {
+    case .putObject(_, let k), .getObject(_, let k, _), .headObject(_, let k, _),
+      .deleteObject(_, let k):
+      k
+    case .notImplemented(_, _, let k): k
+    default: nil
+    }
+  }
+
+  /// True when the operation changes nothing (what anonymous read-only access allows).
+  public var isReadOnly: Bool {
+    switch self {
+    case .listBuckets, .headBucket, .getBucketLocation, .listObjectsV1, .listObjectsV2,
+      .getObject, .headObject:
+      true
+    default: false
+    }
+  }
+}

@@ -1,0 +1,114 @@
+extension S3Router {
+  func routeBucket(
+    method: String, bucket: String, names: Set<String>, value: (String) -> String?
+  ) throws(S3Error) -> S3Operation {
+    for name in names.sorted() {
+      if let what = S3Router.bucketSubresources[name] {
+        return .notImplemented(what, bucket: bucket, key: nil)
+      }
+    }
+    switch method {
+    case "GET":
+      if names.contains("location") { return .getBucketLocation(bucket: bucket) }
+      if value("list-type") == "2" {
+        return .listObjectsV2(bucket: bucket, try listParameters(value, v2: true))
+      }
+      if let listType = value("list-type"), listType != "1" {
+        throw S3Error(
+          .invalidArgument, "Invalid list-type: \(listType)",
+          extra: [("ArgumentName", "list-type"), ("ArgumentValue", listType)])
+      }
+      return .listObjectsV1(bucket: bucket, try listParameters(value, v2: false))
+    case "HEAD": return .headBucket(bucket: bucket)
+    case "PUT": return .createBucket(bucket: bucket)
+    case "DELETE": return .deleteBucket(bucket: bucket)
+    case "POST":
+      return .notImplemented("POST Object (browser form upload)", bucket: bucket, key: nil)
+    case "OPTIONS": return .notImplemented("CORS preflight (OPTIONS)", bucket: bucket, key: nil)
+    default: throw methodNotAllowed(method, allow: "GET, HEAD, PUT, DELETE")
+    }
+  }
+
+  func routeObject(
+    method: String, bucket: String, key: String, names: Set<String>,
+    value: (String) -> String?, header: (String) -> String?
+  ) throws(S3Error) -> S3Operation {
+    for name in names.sorted() {
+      if let what = S3Router.objectSubresources[name] {
+        return .notImplemented(what, bucket: bucket, key: key)
+      }
+    }
+    if let version = value("versionId"), version != "null" {
+      return .notImplemented("Object versions (versionId)", bucket: bucket, key: key)
+    }
+    switch method {
+    case "GET", "HEAD":
+      var parameters = GetObjectParameters()
+      parameters.versionID = value("versionId")
+      if let part = value("partNumber") {
+        guard let number = Int(part), (1...10_000).contains(number) else {
+          throw S3Error(
+            .invalidArgument, "Part number must be an integer between 1 and 10000, inclusive",
+            extra: [("ArgumentName", "partNumber"), ("ArgumentValue", part)])
+        }
+        parameters.partNumber = number
+      }
+      let overrides = [
+        ("response-content-type", "Content-Type"),
+        ("response-content-language", "Content-Language"),
+        ("response-expires", "Expires"), ("response-cache-control", "Cache-Control"),
+        ("response-content-disposition", "Content-Disposition"),
+        ("response-content-encoding", "Content-Encoding"),
+      ]
+      for (parameter, headerName) in overrides {
+        if let v = value(parameter) {
+          parameters.responseOverrides.append(ResponseOverride(header: headerName, value: v))
+        }
+      }
+      return method == "GET"
+        ? .getObject(bucket: bucket, key: key, parameters)
+        : .headObject(bucket: bucket, key: key, parameters)
+    case "PUT":
+      if header("x-amz-copy-source") != nil {
+        return .notImplemented("CopyObject", bucket: bucket, key: key)
+      }
+      return .putObject(bucket: bucket, key: key)
+    case "DELETE": return .deleteObject(bucket: bucket, key: key)
+    case "POST": return .notImplemented("POST on an object", bucket: bucket, key: key)
+    case "OPTIONS": return .notImplemented("CORS preflight (OPTIONS)", bucket: bucket, key: key)
+    default: throw methodNotAllowed(method, allow: "GET, HEAD, PUT, DELETE")
+    }
+  }
+
+  func listParameters(_ value: (String) -> String?, v2: Bool) throws(S3Error)
+    -> ListObjectsParameters
+  {
+    var p = ListObjectsParameters()
+    p.prefix = value("prefix") ?? ""
+    if let d = value("delimiter"), !d.isEmpty { p.delimiter = d }
+    if let text = value("max-keys") {
+      guard let n = Int(text), n >= 0 else {
+        throw S3Error(
+          .invalidArgument, "Provided max-keys not an integer or within integer range",
+          extra: [("ArgumentName", "max-keys"), ("ArgumentValue", text)])
+      }
+      p.maxKeys = min(n, 1000)
+    }
+    if let encoding = value("encoding-type") {
+      guard encoding.lowercased() == "url" else {
+        throw S3Error(
+          .invalidArgument, "Invalid Encoding Method specified in Request",
+          extra: [("ArgumentName", "encoding-type"), ("ArgumentValue", encoding)])
+      }
+      p.encodingTypeURL = true
+    }
+    if v2 {
+      p.continuationToken = value("continuation-token")
+      p.startAfter = value("start-after")
+      p.fetchOwner = value("fetch-owner") == "true"
+    } else {
+      p.marker = value("marker")
+    }
+    return p
+  }
+}

@@ -1,0 +1,104 @@
+/// Decodes an HTTP request into an `S3Operation`, for path-style (`/bucket/key`) and
+/// virtual-host-style (`bucket.<domain>/key`) addressing.
+public struct S3Router: Sendable {
+  /// Host names under which `<bucket>.<name>` means virtual-host addressing.
+  public var virtualHostDomains: [String]
+
+  public init(virtualHostDomains: [String] = []) {
+    self.virtualHostDomains = virtualHostDomains.map { $0.lowercased() }
+  }
+
+  /// Query parameters that name a sub-resource S3 has and LakeStore does not implement
+  /// (bucket level), mapped to the S3 operation family name used in the 501 message.
+  static let bucketSubresources: [String: String] = [
+    "accelerate": "Bucket accelerate configuration", "acl": "Bucket ACLs",
+    "analytics": "Bucket analytics", "cors": "Bucket CORS", "encryption": "Bucket encryption",
+    "intelligent-tiering": "Intelligent-Tiering", "inventory": "Bucket inventory",
+    "lifecycle": "Bucket lifecycle", "logging": "Bucket logging", "metrics": "Bucket metrics",
+    "notification": "Bucket notifications", "object-lock": "Object Lock",
+    "ownershipControls": "Bucket ownership controls", "policy": "Bucket policies",
+    "policyStatus": "Bucket policy status", "publicAccessBlock": "Public access block",
+    "replication": "Bucket replication", "requestPayment": "Requester pays",
+    "tagging": "Bucket tagging", "versioning": "Bucket versioning",
+    "versions": "ListObjectVersions", "website": "Bucket websites",
+    "uploads": "ListMultipartUploads", "delete": "DeleteObjects", "session": "CreateSession",
+    "metadataTable": "Bucket metadata tables",
+  ]
+
+  /// Object-level sub-resources LakeStore does not implement.
+  static let objectSubresources: [String: String] = [
+    "acl": "Object ACLs", "tagging": "Object tagging", "attributes": "GetObjectAttributes",
+    "legal-hold": "Object legal hold", "retention": "Object retention",
+    "restore": "RestoreObject", "select": "SelectObjectContent", "torrent": "GetObjectTorrent",
+    "uploads": "CreateMultipartUpload", "uploadId": "Multipart upload",
+    "renameObject": "RenameObject",
+  ]
+
+  /// Decodes the request. `header` looks a header up by lowercase name.
+  ///
+  /// Throws `InvalidURI`-style errors (400) for undecodable paths or queries, `InvalidArgument`
+  /// for bad list parameters and `MethodNotAllowed` for methods S3 has no meaning for.
+  public func route(
+    method: String, rawPath: String, rawQuery: String?, host: String?,
+    header: (String) -> String?
+  ) throws(S3Error) -> S3Operation {
+    guard let query = URIEncoding.parseQuery(rawQuery) else {
+      throw S3Error(.invalidArgument, "Couldn't parse the specified URI: bad query string.")
+    }
+    guard let path = URIEncoding.decode(rawPath, plusIsSpace: false), path.hasPrefix("/") else {
+      throw S3Error(
+        S3ErrorCode("InvalidURI", 400, "Couldn't parse the specified URI."), nil,
+        resource: rawPath)
+    }
+    var bucket: String?
+    var key: String?
+    if let vhost = virtualHostBucket(host) {
+      bucket = vhost
+      let rest = String(path.dropFirst())
+      key = rest.isEmpty ? nil : rest
+    } else {
+      let rest = path.dropFirst()
+      if let slash = rest.firstIndex(of: "/") {
+        bucket = String(rest[..<slash])
+        let k = String(rest[rest.index(after: slash)...])
+        key = k.isEmpty ? nil : k
+      } else if !rest.isEmpty {
+        bucket = String(rest)
+      }
+    }
+    let names = Set(query.map(\.name))
+    func value(_ name: String) -> String? { query.first { $0.name == name }?.value }
+
+    guard let bucket else {
+      switch method {
+      case "GET": return .listBuckets
+      case "OPTIONS": return .notImplemented("CORS preflight (OPTIONS)", bucket: nil, key: nil)
+      default: throw methodNotAllowed(method, allow: "GET")
+      }
+    }
+    guard let key else {
+      return try routeBucket(method: method, bucket: bucket, names: names, value: value)
+    }
+    return try routeObject(
+      method: method, bucket: bucket, key: key, names: names, value: value, header: header)
+  }
+
+  func virtualHostBucket(_ host: String?) -> String? {
+    guard let host, !virtualHostDomains.isEmpty else { return nil }
+    var name = host.lowercased()
+    if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") {
+      name = String(name[..<colon])
+    }
+    for domain in virtualHostDomains where name.hasSuffix("." + domain) {
+      let bucket = String(name.dropLast(domain.count + 1))
+      if !bucket.isEmpty { return bucket }
+    }
+    return nil
+  }
+
+  func methodNotAllowed(_ method: String, allow: String) -> S3Error {
+    S3Error(
+      .methodNotAllowed, nil, extra: [("Method", method), ("ResourceType", "OBJECT")],
+      headers: [("Allow", allow)])
+  }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+extension SigV4Verifier {
+  struct ParsedCredential {
+    var accessKey: String
+    var date: String
+    var region: String
+    var service: String
+  }
+
+  func parseCredential(_ value: String, malformed: S3ErrorCode) throws(S3Error) -> ParsedCredential
+  {
+    let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty else {
+      throw S3Error(
+        malformed,
+        "The credential '\(value)' is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"."
+      )
+    }
+    guard parts[2] == region else {
+      throw S3Error(
+        malformed,
+        "The authorization header is malformed; the region '\(parts[2])' is wrong; expecting '\(region)'",
+        extra: [("Region", region)])
+    }
+    guard parts[3] == "s3" else {
+      throw S3Error(malformed, "The credential scope names service '\(parts[3])'; expecting 's3'.")
+    }
+    return ParsedCredential(
+      accessKey: parts[0], date: parts[1], region: parts[2], service: parts[3])
+  }
+
+  func verifyHeader(
+    _ request: SigV4RequestView, authorization: String, query: [(name: String, value: String)],
+    now: Date
+  ) throws(S3Error) -> SigV4Authentication {
+    guard authorization.hasPrefix(SigV4.algorithm + " ") else {
+      if authorization.hasPrefix("AWS ") {
+        throw S3Error(
+          .invalidRequest,
+          "Signature Version 2 is not supported; sign requests with AWS4-HMAC-SHA256.")
+      }
+      throw S3Error(.authorizationHeaderMalformed, "Unsupported authorization type.")
+    }
+    var fields: [String: String] = [:]
+    for part in authorization.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
+      let trimmed = part.trimmingCharacters(in: .whitespaces)
+      guard let eq = trimmed.firstIndex(of: "=") else { continue }
+      fields[String(trimmed[..<eq])] = String(trimmed[trimmed.index(after: eq)...])
+    }
+    guard let credentialText = fields["Credential"], let signedText = fields["SignedHeaders"],
+      let provided = fields["Signature"]
+    else {
+      throw S3Error(
+        .authorizationHeaderMalformed,
+        "The authorization header is malformed; it needs Credential, SignedHeaders and Signature.")
+    }
+    let credential = try parseCredential(credentialText, malformed: .authorizationHeaderMalformed)
+    guard let amzDateText = request.header("x-amz-date") ?? request.header("date") else {
+      throw S3Error(
+        .accessDenied, "AWS authentication requires a valid Date or x-amz-date header")
+    }
+    guard let requestDate = S3Date.parseAmzDate(amzDateText) ?? S3Date.parseHTTPDate(amzDateText)
+    else {
+      throw S3Error(
+        .accessDenied, "AWS authentication requires a valid Date or x-amz-date header")
+    }
+    if abs(requestDate.timeIntervalSince(now)) > maxClockSkew {
+      throw S3Error(
+        .requestTimeTooSkewed, nil,
+        extra: [
+          ("RequestTime", amzDateText), ("ServerTime", S3Date.iso8601(now)),
+          ("MaxAllowedSkewMilliseconds", String(Int(maxClockSkew * 1000))),
+        ])
+    }
+    let amzDate = S3Date.amzDate(requestDate)
+    guard credential.date == String(amzDate.prefix(8)) else {
+      throw S3Error(
+        .authorizationHeaderMalformed,
+        "The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date: \"\(credential.date)\"."
+      )
+    }
+    guard let payloadText = request.header("x-amz-content-sha256") else {
+      throw S3Error(
+        .invalidRequest, "Missing required header for this request: x-amz-content-sha256")
+    }
+    let payload = try parsePayloadHash(payloadText)
+    let signedHeaders = signedText.split(separator: ";").map { String($0) }
+    try checkSignedHeaders(signedHeaders, request: request)
+    return try check(
+      request: request, credential: credential, signedHeaders: signedHeaders,
+      canonicalQuery: SigV4.canonicalQuery(query), payloadText: payloadText, amzDate: amzDate,
+      provided: provided, payload: payload, presigned: false)
+  }
+
+  func parsePayloadHash(_ text: String) throws(S3Error) -> PayloadHash {
+    if text == SigV4.unsignedPayload { return .unsigned }
+    if text.hasPrefix("STREAMING-") { return .streaming(text) }
+    if text.utf8.count == 64, let bytes = Hex.decode(text) { return .sha256(bytes) }
+    throw S3Error(
+      .invalidArgument,
+      "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.",
+      extra: [("ArgumentName", "x-amz-content-sha256"), ("ArgumentValue", text)])
+  }
+
+  /// `host` must be signed, and so must every `x-amz-*` header present (as S3 requires).
+  func checkSignedHeaders(_ signed: [String], request: SigV4RequestView) throws(S3Error) {
+    guard signed.contains("host") else {
+      throw S3Error(.accessDenied, "The host header must be signed.")
+    }
+    let signedSet = Set(signed)
+    let unsigned = Set(
+      request.headers.map { $0.name.lowercased() }.filter {
+        $0.hasPrefix("x-amz-") && !signedSet.contains($0)
+      })
+    if !unsigned.isEmpty {
+      throw S3Error(
+        .accessDenied, "There were headers present in the request which were not signed",
+        extra: [("HeadersNotSigned", unsigned.sorted().joined(separator: ", "))])
+    }
+  }
+
+  func check(
+    request: SigV4RequestView, credential: ParsedCredential, signedHeaders: [String],
+    canonicalQuery: String, payloadText: String, amzDate: String, provided: String,
+    payload: PayloadHash, presigned: Bool
+  ) throws(S3Error) -> SigV4Authentication {
+    guard let secret = secretForAccessKey(credential.accessKey) else {
+      throw S3Error(.invalidAccessKeyId, extra: [("AWSAccessKeyId", credential.accessKey)])
+    }
+    guard let canonicalURI = SigV4.canonicalURI(rawPath: request.rawPath) else {
+      throw S3Error(.invalidArgument, "The request path is not valid percent-encoding.")
+    }
+    let canonical = SigV4.canonicalRequest(
+      method: request.method, canonicalURI: canonicalURI, canonicalQuery: canonicalQuery,
+      headers: request.headers, signedHeaders: signedHeaders, payloadHash: payloadText)
+    let scope = SigV4.scope(
+      date: credential.date, region: credential.region, service: credential.service)
+    let stringToSign = SigV4.stringToSign(
+      amzDate: amzDate, scope: scope, canonicalRequest: canonical)
+    let key = SigV4.signingKey(
+      secret: secret, date: credential.date, region: credential.region,
+      service: credential.service)
+    let expected = SigV4.signature(signingKey: key, stringToSign: stringToSign)
+    guard SigV4.constantTimeEquals(expected, provided.lowercased()) else {
+      throw S3Error(
+        .signatureDoesNotMatch, nil,
+        extra: [
+          ("AWSAccessKeyId", credential.accessKey), ("StringToSign", stringToSign),
+          ("CanonicalRequest", canonical),
+        ])
+    }
+    return SigV4Authentication(
+      accessKey: credential.accessKey, payload: payload, presigned: presigned,
+      signature: expected, signingKey: key, scope: scope, amzDate: amzDate)
+  }
+}

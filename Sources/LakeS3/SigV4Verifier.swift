@@ -1,0 +1,90 @@
+import Foundation
+
+/// What the request says its body hashes to (the `x-amz-content-sha256` value).
+public enum PayloadHash: Sendable, Equatable {
+  /// `UNSIGNED-PAYLOAD`: the body is not covered by the signature.
+  case unsigned
+  /// The body's SHA-256; the server must verify it while streaming.
+  case sha256([UInt8])
+  /// One of the `STREAMING-*` aws-chunked modes, named as sent.
+  case streaming(String)
+}
+
+/// A request as the verifier sees it: raw, still percent-encoded path and query.
+public struct SigV4RequestView: Sendable {
+  public var method: String
+  public var rawPath: String
+  public var rawQuery: String?
+  /// Header names in any case, in the order received.
+  public var headers: [(name: String, value: String)]
+
+  public init(
+    method: String, rawPath: String, rawQuery: String?, headers: [(name: String, value: String)]
+  ) {
+    self.method = method
+    self.rawPath = rawPath
+    self.rawQuery = rawQuery
+    self.headers = headers
+  }
+
+  func header(_ name: String) -> String? {
+    headers.first { $0.name.lowercased() == name }?.value
+  }
+}
+
+/// A verified signature.
+public struct SigV4Authentication: Sendable, Equatable {
+  public var accessKey: String
+  public var payload: PayloadHash
+  public var presigned: Bool
+  /// The signature (the seed signature of aws-chunked bodies).
+  public var signature: String
+  public var signingKey: [UInt8]
+  public var scope: String
+  public var amzDate: String
+}
+
+/// Verifies AWS SigV4 signatures in the `Authorization` header or in a presigned query string.
+///
+/// Errors are the S3 errors AWS answers with. The secret is looked up by access key through
+/// `secretForAccessKey`; it is never logged or returned.
+public struct SigV4Verifier: Sendable {
+  public var region: String
+  /// Largest allowed difference between the request time and the server clock (S3: 15 min).
+  public var maxClockSkew: TimeInterval
+  /// Largest allowed `X-Amz-Expires` (S3: 7 days).
+  public var maxPresignedExpiry: Int
+  public var secretForAccessKey: @Sendable (String) -> String?
+
+  public init(
+    region: String, maxClockSkew: TimeInterval = 900, maxPresignedExpiry: Int = 604_800,
+    secretForAccessKey: @escaping @Sendable (String) -> String?
+  ) {
+    self.region = region
+    self.maxClockSkew = maxClockSkew
+    self.maxPresignedExpiry = maxPresignedExpiry
+    self.secretForAccessKey = secretForAccessKey
+  }
+
+  /// Verifies `request`. Returns nil when it carries no credentials at all (anonymous), the
+  /// verified authentication otherwise; throws the S3 error to answer when it is refused.
+  public func verify(_ request: SigV4RequestView, now: Date = Date()) throws(S3Error)
+    -> SigV4Authentication?
+  {
+    guard let query = URIEncoding.parseQuery(request.rawQuery) else {
+      throw S3Error(.invalidArgument, "The query string is not valid percent-encoded UTF-8.")
+    }
+    if let authorization = request.header("authorization") {
+      return try verifyHeader(request, authorization: authorization, query: query, now: now)
+    }
+    if query.contains(where: { $0.name == "X-Amz-Algorithm" || $0.name == "X-Amz-Signature" }) {
+      return try verifyPresigned(request, query: query, now: now)
+    }
+    if query.contains(where: { $0.name == "AWSAccessKeyId" }) {
+      throw S3Error(
+        .invalidRequest,
+        "Signature Version 2 is not supported; sign requests with AWS4-HMAC-SHA256.")
+    }
+    return nil
+  }
+}

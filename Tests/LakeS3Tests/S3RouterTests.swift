@@ -1,0 +1,85 @@
+import XCTest
+
+@testable import LakeS3
+
+final class S3RouterTests: XCTestCase {
+  let router = S3Router(virtualHostDomains: ["localhost"])
+
+  func route(
+    _ method: String, _ target: String, host: String = "127.0.0.1:9000",
+    headers: [String: String] = [:]
+  ) throws -> S3Operation {
+    let parts = target.split(separator: "?", maxSplits: 1).map(String.init)
+    return try router.route(
+      method: method, rawPath: parts[0], rawQuery: parts.count > 1 ? parts[1] : nil, host: host,
+      header: { headers[$0] })
+  }
+
+  func testTable() throws {
+    var list = ListObjectsParameters()
+    list.prefix = "a/"
+    list.delimiter = "/"
+    list.maxKeys = 1000
+    var get = GetObjectParameters()
+    get.responseOverrides = [ResponseOverride(header: "Content-Type", value: "text/plain")]
+    let cases: [(String, String, S3Operation)] = [
+      ("GET", "/", .listBuckets),
+      ("PUT", "/lake", .createBucket(bucket: "lake")),
+      ("PUT", "/lake/", .createBucket(bucket: "lake")),
+      ("HEAD", "/lake", .headBucket(bucket: "lake")),
+      ("DELETE", "/lake", .deleteBucket(bucket: "lake")),
+      ("GET", "/lake?location", .getBucketLocation(bucket: "lake")),
+      (
+        "GET", "/lake?list-type=2&prefix=a%2F&delimiter=%2F&max-keys=5000",
+        .listObjectsV2(bucket: "lake", list)
+      ),
+      ("GET", "/lake?prefix=a/&delimiter=/", .listObjectsV1(bucket: "lake", list)),
+      ("PUT", "/lake/year%3D2024/x%20y.csv", .putObject(bucket: "lake", key: "year=2024/x y.csv")),
+      ("PUT", "/lake/a+b", .putObject(bucket: "lake", key: "a+b")),
+      ("PUT", "/lake//abs", .putObject(bucket: "lake", key: "/abs")),
+      (
+        "GET", "/lake/k?response-content-type=text%2Fplain",
+        .getObject(bucket: "lake", key: "k", get)
+      ),
+      ("DELETE", "/lake/k", .deleteObject(bucket: "lake", key: "k")),
+      ("GET", "/lake?versioning", .notImplemented("Bucket versioning", bucket: "lake", key: nil)),
+      ("POST", "/lake?delete", .notImplemented("DeleteObjects", bucket: "lake", key: nil)),
+      (
+        "POST", "/lake/k?uploads",
+        .notImplemented("CreateMultipartUpload", bucket: "lake", key: "k")
+      ),
+      ("PUT", "/lake/k?tagging", .notImplemented("Object tagging", bucket: "lake", key: "k")),
+    ]
+    for (method, target, expected) in cases {
+      XCTAssertEqual(try route(method, target), expected, "\(method) \(target)")
+    }
+  }
+
+  func testVirtualHostStyle() throws {
+    XCTAssertEqual(
+      try route("GET", "/dir/file.csv", host: "lake.localhost:9000"),
+      .getObject(bucket: "lake", key: "dir/file.csv", GetObjectParameters()))
+    XCTAssertEqual(try route("GET", "/?list-type=2", host: "lake.localhost").bucket, "lake")
+  }
+
+  func testCopyHeaderIsNotSilentlyAPut() throws {
+    XCTAssertEqual(
+      try route("PUT", "/lake/k", headers: ["x-amz-copy-source": "/lake/j"]),
+      .notImplemented("CopyObject", bucket: "lake", key: "k"))
+  }
+
+  func testBadInput() {
+    XCTAssertThrowsError(try route("GET", "/lake/%zz")) {
+      XCTAssertEqual(($0 as? S3Error)?.status, 400)
+    }
+    XCTAssertThrowsError(try route("GET", "/lake?list-type=2&max-keys=-1")) {
+      XCTAssertEqual(($0 as? S3Error)?.code, .invalidArgument)
+    }
+    XCTAssertThrowsError(try route("GET", "/lake?encoding-type=base64")) {
+      XCTAssertEqual(($0 as? S3Error)?.code, .invalidArgument)
+    }
+    XCTAssertThrowsError(try route("PATCH", "/lake/k")) {
+      XCTAssertEqual(($0 as? S3Error)?.code, .methodNotAllowed)
+    }
+  }
+}

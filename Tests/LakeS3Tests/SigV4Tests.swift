@@ -1,0 +1,170 @@
+import Foundation
+import XCTest
+
+@testable import LakeS3
+
+/// Signatures checked against the examples published in the Amazon S3 API reference
+/// ("Signature Calculations for the Authorization Header" and "Query String Authentication"),
+/// and against botocore's signer.
+final class SigV4Tests: XCTestCase {
+  let awsKey = "AKIAIOSFODNN7EXAMPLE"
+  let awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  let awsDate = S3Date.parseAmzDate("20130524T000000Z")!
+
+  func verifier(now: Date, key: String? = nil, secret: String? = nil) -> SigV4Verifier {
+    let k = key ?? awsKey
+    let s = secret ?? awsSecret
+    return SigV4Verifier(region: "us-east-1") { $0 == k ? s : nil }
+  }
+
+  func testAWSExampleGetObjectSignature() throws {
+    let headers: [(name: String, value: String)] = [
+      ("Host", "examplebucket.s3.amazonaws.com"), ("Range", "bytes=0-9"),
+      ("x-amz-content-sha256", SigV4.emptyPayloadHash), ("x-amz-date", "20130524T000000Z"),
+    ]
+    let canonical = SigV4.canonicalRequest(
+      method: "GET", canonicalURI: SigV4.canonicalURI(rawPath: "/test.txt")!, canonicalQuery: "",
+      headers: headers, signedHeaders: ["host", "range", "x-amz-content-sha256", "x-amz-date"],
+      payloadHash: SigV4.emptyPayloadHash)
+    let key = SigV4.signingKey(
+      secret: awsSecret, date: "20130524", region: "us-east-1", service: "s3")
+    let signature = SigV4.signature(
+      signingKey: key,
+      stringToSign: SigV4.stringToSign(
+        amzDate: "20130524T000000Z", scope: "20130524/us-east-1/s3/aws4_request",
+        canonicalRequest: canonical))
+    XCTAssertEqual(signature, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")
+  }
+
+  func testVerifierAcceptsAWSExampleAndRejectsTampering() throws {
+    let auth =
+      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
+    var request = SigV4RequestView(
+      method: "GET", rawPath: "/test.txt", rawQuery: nil,
+      headers: [
+        ("Host", "examplebucket.s3.amazonaws.com"), ("Range", "bytes=0-9"),
+        ("x-amz-content-sha256", SigV4.emptyPayloadHash), ("x-amz-date", "20130524T000000Z"),
+        ("Authorization", auth),
+      ])
+    let result = try verifier(now: awsDate).verify(request, now: awsDate)
+    XCTAssertEqual(result?.accessKey, awsKey)
+    XCTAssertEqual(result?.payload, .sha256(Hex.decode(SigV4.emptyPayloadHash)!))
+
+    request.headers[1] = ("Range", "bytes=0-10")
+    XCTAssertThrowsError(try verifier(now: awsDate).verify(request, now: awsDate)) {
+      XCTAssertEqual(($0 as? S3Error)?.code, .signatureDoesNotMatch)
+    }
+  }
+
+  func testAWSExamplePresignedURL() throws {
+    let signer = SigV4Signer(accessKey: awsKey, secretKey: awsSecret)
+    let query = signer.presign(
+      method: "GET", host: "examplebucket.s3.amazonaws.com", rawPath: "/test.txt",
+      expires: 86400, date: awsDate)
+    XCTAssertTrue(
+      query.hasSuffix(
+        "X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"),
+      query)
+    let request = SigV4RequestView(
+      method: "GET", rawPath: "/test.txt", rawQuery: query,
+      headers: [("Host", "examplebucket.s3.amazonaws.com")])
+    XCTAssertEqual(
+      try verifier(now: awsDate).verify(request, now: awsDate + 3600)?.presigned, true)
+    XCTAssertThrowsError(try verifier(now: awsDate).verify(request, now: awsDate + 86401)) {
+      let error = $0 as? S3Error
+      XCTAssertEqual(error?.code, .accessDenied)
+      XCTAssertEqual(error?.message, "Request has expired")
+    }
+  }
+
+  func testBotocoreSignedPutWithEncodedKeyAndMetadata() throws {
+    let date = S3Date.parseAmzDate("20261125T080000Z")!
+    let request = SigV4RequestView(
+      method: "PUT", rawPath: "/data-lake/sales/year%3D2024/caf%C3%A9%20%2B%20tea.csv",
+      rawQuery: "x-id=PutObject",
+      headers: [
+        ("Host", "127.0.0.1:9000"), ("Content-Type", "text/csv"),
+        ("x-amz-meta-origin", "Ingest  Job"), ("X-Amz-Date", "20261125T080000Z"),
+        (
+          "X-Amz-Content-SHA256",
+          "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470"
+        ),
+        (
+          "Authorization",
+          "AWS4-HMAC-SHA256 Credential=LAKEEXAMPLEKEY/20261125/us-east-1/s3/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-meta-origin, Signature=2ed1fabff546dfb125e1b84497bf8bc0640fa54e6c8e27e6513a50856aaee1b4"
+        ),
+      ])
+    let v = verifier(now: date, key: "LAKEEXAMPLEKEY", secret: "lake/secret+EXAMPLE")
+    XCTAssertEqual(try v.verify(request, now: date)?.accessKey, "LAKEEXAMPLEKEY")
+  }
+
+  func testBotocorePresignedGet() throws {
+    let date = S3Date.parseAmzDate("20261125T080000Z")!
+    let query =
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=LAKEEXAMPLEKEY%2F20261125%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261125T080000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=6269aef407e493a556c8f5942c85dc84c0f13c94a7236ca9ad7d45288b92c4ef"
+    let request = SigV4RequestView(
+      method: "GET", rawPath: "/data-lake/sales/file.csv", rawQuery: query,
+      headers: [("Host", "127.0.0.1:9000")])
+    let v = verifier(now: date, key: "LAKEEXAMPLEKEY", secret: "lake/secret+EXAMPLE")
+    XCTAssertEqual(try v.verify(request, now: date + 10)?.presigned, true)
+  }
+
+  func testSignerRoundTripsThroughVerifier() throws {
+    let signer = SigV4Signer(accessKey: "k", secretKey: "s")
+    let now = Date()
+    let headers = signer.sign(
+      method: "GET", rawPath: "/b/%E2%9C%93/x", rawQuery: "list-type=2&prefix=a%2Fb",
+      headers: [("host", "localhost")], payloadHash: SigV4.unsignedPayload, date: now)
+    let request = SigV4RequestView(
+      method: "GET", rawPath: "/b/%E2%9C%93/x", rawQuery: "list-type=2&prefix=a%2Fb",
+      headers: headers)
+    let result = try verifier(now: now, key: "k", secret: "s").verify(request, now: now)
+    XCTAssertEqual(result?.payload, .unsigned)
+  }
+
+  func testRefusals() throws {
+    let signer = SigV4Signer(accessKey: "k", secretKey: "s")
+    let now = Date()
+    func request(date: Date, extra: [(name: String, value: String)] = [])
+      -> SigV4RequestView
+    {
+      var headers = signer.sign(
+        method: "GET", rawPath: "/b", rawQuery: nil, headers: [("host", "h")],
+        payloadHash: SigV4.unsignedPayload, date: date)
+      headers += extra
+      return SigV4RequestView(method: "GET", rawPath: "/b", rawQuery: nil, headers: headers)
+    }
+    func code(_ r: SigV4RequestView, key: String = "k", secret: String = "s") -> S3ErrorCode? {
+      do {
+        _ = try verifier(now: now, key: key, secret: secret).verify(r, now: now)
+        return nil
+      } catch { return error.code }
+    }
+    XCTAssertNil(code(request(date: now)))
+    XCTAssertEqual(code(request(date: now - 16 * 60)), .requestTimeTooSkewed)
+    XCTAssertEqual(code(request(date: now + 16 * 60)), .requestTimeTooSkewed)
+    XCTAssertEqual(code(request(date: now), key: "other"), .invalidAccessKeyId)
+    XCTAssertEqual(code(request(date: now), secret: "wrong"), .signatureDoesNotMatch)
+    XCTAssertEqual(
+      code(request(date: now, extra: [("x-amz-meta-sneaky", "1")])), .accessDenied)
+    let anonymous = SigV4RequestView(method: "GET", rawPath: "/b", rawQuery: nil, headers: [])
+    XCTAssertNil(try verifier(now: now).verify(anonymous, now: now))
+  }
+
+  func testPresignedExpiryLimits() throws {
+    let signer = SigV4Signer(accessKey: "k", secretKey: "s")
+    let now = Date()
+    let tooLong = signer.presign(
+      method: "GET", host: "h", rawPath: "/b/k", expires: 604_801, date: now)
+    let r = SigV4RequestView(
+      method: "GET", rawPath: "/b/k", rawQuery: tooLong, headers: [("host", "h")])
+    XCTAssertThrowsError(try verifier(now: now, key: "k", secret: "s").verify(r, now: now)) {
+      XCTAssertEqual(($0 as? S3Error)?.code, .authorizationQueryParametersError)
+    }
+    let week = signer.presign(
+      method: "GET", host: "h", rawPath: "/b/k", expires: 604_800, date: now)
+    let ok = SigV4RequestView(
+      method: "GET", rawPath: "/b/k", rawQuery: week, headers: [("host", "h")])
+    XCTAssertNotNil(try verifier(now: now, key: "k", secret: "s").verify(ok, now: now + 604_000))
+  }
+}
