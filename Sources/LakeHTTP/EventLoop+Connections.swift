@@ -1,0 +1,147 @@
+import CLakeSystem
+import Glibc
+
+extension EventLoop {
+  /// Registers (or re-arms) `connection` for one readability event.
+  ///
+  /// One-shot registration: after an event the descriptor stays silent until re-armed, so a
+  /// connection handed to a worker never wakes the loop, and level-triggered re-arming
+  /// reports bytes that arrived meanwhile.
+  func arm(_ connection: Connection) -> Bool {
+    let events = LAKE_EPOLLIN | LAKE_EPOLLRDHUP | LAKE_EPOLLONESHOT
+    let operation = connection.registered ? LAKE_EPOLL_CTL_MOD : LAKE_EPOLL_CTL_ADD
+    guard lake_epoll_ctl(epoll, operation, connection.fd, events, connection.id) == 0 else {
+      return false
+    }
+    connection.registered = true
+    return true
+  }
+
+  func handleReadable(_ connection: Connection) {
+    switch connection.phase {
+    case .inFlight: break
+    case .lingering: discardInput(connection)
+    case .waiting: readHead(connection)
+    }
+  }
+
+  /// Reads and parses until the head is complete, the socket is drained, or it fails.
+  private func readHead(_ connection: Connection) {
+    while true {
+      switch connection.receive() {
+      case .bytes(let count) where count > 0:
+        let now = ContinuousClock.now
+        switch connection.parseBuffered(now: now) {
+        case .needMore:
+          if let started = connection.headStartedAt {
+            connection.deadline = started + core.configuration.headerReadTimeout
+            schedule(connection.deadline)
+          }
+        case .complete(let request, _):
+          dispatch(connection, request, receivedAt: now)
+          return
+        case .failed(let error):
+          core.logger.debug(
+            "rejected request head",
+            metadata: ["status": "\(error.status)", "reason": "\(error.reason)"])
+          sendError(connection, status: error.status)
+          startLinger(connection)
+          return
+        }
+      case .wouldBlock:
+        if !arm(connection) { closeConnection(connection) }
+        return
+      case .bytes, .endOfStream, .failed:
+        closeConnection(connection)
+        return
+      }
+    }
+  }
+
+  /// Hands a connection with a complete head to the workers.
+  private func dispatch(
+    _ connection: Connection, _ request: HTTPParsedRequest, receivedAt: ContinuousClock.Instant
+  ) {
+    connection.phase = .inFlight
+    core.inFlight.add(1, ordering: .relaxed)
+    core.pool.submit(
+      WorkerPool.Job(connection: connection, request: request, receivedAt: receivedAt))
+  }
+
+  /// Takes a connection back from a worker.
+  func takeBack(_ connection: Connection, _ handBack: HandBack) {
+    core.inFlight.subtract(1, ordering: .relaxed)
+    switch handBack {
+    case .close:
+      closeConnection(connection)
+    case .linger:
+      startLinger(connection)
+    case .keepAlive where shuttingDown:
+      closeConnection(connection)
+    case .keepAlive:
+      connection.phase = .waiting
+      connection.releaseBufferIfEmpty()
+      let configuration = core.configuration
+      if let started = connection.headStartedAt {
+        connection.deadline = started + configuration.headerReadTimeout
+      } else {
+        connection.deadline = .now + configuration.idleTimeout
+      }
+      guard arm(connection) else {
+        closeConnection(connection)
+        return
+      }
+      schedule(connection.deadline)
+    }
+  }
+
+  /// Writes a minimal error response without blocking; best effort, as the connection
+  /// closes right after.
+  func sendError(_ connection: Connection, status: Int) {
+    let response = HTTPResponseSerializer.errorResponse(status: status, date: dateCache.now())
+    response.withUnsafeBytes { _ = lake_send(connection.fd, $0.baseAddress, $0.count, 0) }
+  }
+
+  /// Closes gracefully: shut down output (the client sees the end of the response), then
+  /// discard input until the peer closes or the linger time ends, so unread request bytes
+  /// never turn the close into a reset that destroys the response (RFC 9112 §9.6).
+  func startLinger(_ connection: Connection) {
+    shutdown(connection.fd, Int32(SHUT_WR))
+    connection.phase = .lingering
+    connection.discardBuffer()
+    connection.deadline = .now + (shuttingDown ? Self.shutdownLingerTimeout : Self.lingerTimeout)
+    guard arm(connection) else {
+      closeConnection(connection)
+      return
+    }
+    schedule(connection.deadline)
+  }
+
+  /// Reads and drops what a lingering connection sends.
+  private func discardInput(_ connection: Connection) {
+    for _ in 0..<16 {
+      switch Socket.receive(connection.fd, into: scratch) {
+      case .bytes: continue
+      case .wouldBlock:
+        if !arm(connection) { closeConnection(connection) }
+        return
+      case .endOfStream, .failed:
+        closeConnection(connection)
+        return
+      }
+    }
+    if !arm(connection) { closeConnection(connection) }
+  }
+
+  /// Closes the socket and forgets the connection. Only the loop closes sockets of
+  /// connections it owns.
+  func closeConnection(_ connection: Connection) {
+    close(connection.fd)
+    connections[connection.id] = nil
+    if connection.counted {
+      core.openConnections.subtract(1, ordering: .relaxed)
+    } else {
+      refusedCount -= 1
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/// Answers requests. One value serves every connection, from many worker threads at once.
+public protocol HTTPHandler: Sendable {
+  /// Answers one request.
+  ///
+  /// Called on a server worker thread, never on the Swift concurrency pool, so it may block
+  /// (file I/O, SQLite, `fsync`). `body` is valid only during this call and only on this
+  /// thread: the handler must not retain it or hand it to another thread. The handler need
+  /// not read the body; the server then drains a small remainder or closes the connection.
+  func handle(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
+    -> HTTPResponse
+
+  /// Called on the worker thread after the response was written, or failed to be; use it
+  /// for access logs and metrics. The default implementation does nothing.
+  func requestCompleted(_ record: HTTPAccessRecord)
+}
+
+extension HTTPHandler {
+  /// Does nothing.
+  public func requestCompleted(_ record: HTTPAccessRecord) {}
+}
+
+/// Facts about the connection a request arrived on.
+public struct HTTPRequestContext: Sendable {
+  /// The peer as `ip:port`, IPv6 addresses in brackets (`[::1]:5000`).
+  public var remoteAddress: String
+  /// A server-unique number of the connection; requests on one keep-alive connection share it.
+  public var connectionID: UInt64
+  /// When the request head had been received completely (before any wait for a worker).
+  public var startTime: ContinuousClock.Instant
+
+  /// Creates a context (the server makes these; tests of handlers may too).
+  public init(remoteAddress: String, connectionID: UInt64, startTime: ContinuousClock.Instant) {
+    self.remoteAddress = remoteAddress
+    self.connectionID = connectionID
+    self.startTime = startTime
+  }
+}
+
+/// What happened to one request, for access logs and metrics.
+public struct HTTPAccessRecord: Sendable {
+  /// The request head as received.
+  public var head: HTTPRequestHead
+  /// The status sent (or attempted).
+  public var status: Int
+  /// The response headers as sent, including those the server added.
+  public var responseHeaders: HTTPHeaders
+  /// How many response body bytes were written (0 for HEAD).
+  public var bodyBytesSent: Int64
+  /// How many request body bytes were received, decoded (handler reads plus any drain).
+  public var bodyBytesReceived: Int64
+  /// From the complete request head (including any wait for a free worker) to the end of
+  /// the response.
+  public var duration: Duration
+  /// The peer as in ``HTTPRequestContext/remoteAddress``.
+  public var remoteAddress: String
+
+  /// Creates a record.
+  public init(
+    head: HTTPRequestHead, status: Int, responseHeaders: HTTPHeaders, bodyBytesSent: Int64,
+    bodyBytesReceived: Int64, duration: Duration, remoteAddress: String
+  ) {
+    self.head = head
+    self.status = status
+    self.responseHeaders = responseHeaders
+    self.bodyBytesSent = bodyBytesSent
+    self.bodyBytesReceived = bodyBytesReceived
+    self.duration = duration
+    self.remoteAddress = remoteAddress
+  }
+}

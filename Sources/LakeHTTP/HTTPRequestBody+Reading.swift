@@ -1,0 +1,115 @@
+import Glibc
+
+extension HTTPRequestBody {
+  /// One read of at least one byte, or 0 at the end; errors are recorded by the caller.
+  func readSome(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPBodyError) -> Int {
+    switch source {
+    case .memory(let bytes):
+      let count = min(buffer.count, bytes.count - memoryOffset)
+      bytes.withUnsafeBytes { raw in
+        buffer.copyMemory(
+          from: UnsafeRawBufferPointer(rebasing: raw[memoryOffset..<memoryOffset + count]))
+      }
+      memoryOffset += count
+      remaining -= Int64(count)
+      if remaining == 0 { finished = true }
+      return count
+    case .socket(let connection, let stallTimeout, let writeTimeout):
+      if case .length(let length) = framing, length > maxBodyBytes { throw .tooLarge }
+      if continuePending {
+        continuePending = false
+        // RFC 9110 §15.2.1: an interim response, then the client sends the body.
+        let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+        guard Socket.write(connection.fd, interim, stallTimeout: writeTimeout) else {
+          throw .connectionClosed
+        }
+      }
+      if framing == .chunked {
+        return try readChunked(connection, into: buffer, stallTimeout: stallTimeout)
+      }
+      return try readLength(connection, into: buffer, stallTimeout: stallTimeout)
+    }
+  }
+
+  /// `Content-Length` framing: buffered bytes first, then straight from the socket into the
+  /// caller's buffer (no intermediate copy for large uploads).
+  private func readLength(
+    _ connection: Connection, into buffer: UnsafeMutableRawBufferPointer, stallTimeout: Duration
+  ) throws(HTTPBodyError) -> Int {
+    let wanted = Int(min(Int64(buffer.count), remaining))
+    var count: Int
+    if connection.hasBufferedBytes {
+      let buffered = connection.buffered
+      count = min(wanted, buffered.count)
+      buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffered[0..<count]))
+      connection.consume(count)
+    } else {
+      let target = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted])
+      count = try receive(connection.fd, into: target, stallTimeout: stallTimeout)
+    }
+    remaining -= Int64(count)
+    if remaining == 0 { finished = true }
+    return count
+  }
+
+  /// Chunked framing: socket bytes go through the connection buffer and the decoder.
+  private func readChunked(
+    _ connection: Connection, into buffer: UnsafeMutableRawBufferPointer, stallTimeout: Duration
+  ) throws(HTTPBodyError) -> Int {
+    while true {
+      if !connection.hasBufferedBytes {
+        try fill(connection, stallTimeout: stallTimeout)
+      }
+      let (consumed, produced) = try decoder.decode(connection.buffered, into: buffer)
+      connection.consume(consumed)
+      if decoder.isComplete { finished = true }
+      if produced > 0 || finished { return produced }
+    }
+  }
+
+  /// Waits for and receives at least one byte into the connection buffer.
+  private func fill(_ connection: Connection, stallTimeout: Duration) throws(HTTPBodyError) {
+    while true {
+      switch connection.receive() {
+      case .bytes(let count) where count > 0: return
+      case .bytes, .endOfStream, .failed: throw .connectionClosed
+      case .wouldBlock:
+        guard Socket.wait(connection.fd, writable: false, timeout: stallTimeout) else {
+          throw .timeout
+        }
+      }
+    }
+  }
+
+  private func receive(
+    _ fd: Int32, into target: UnsafeMutableRawBufferPointer, stallTimeout: Duration
+  ) throws(HTTPBodyError) -> Int {
+    while true {
+      switch Socket.receive(fd, into: target) {
+      case .bytes(let count): return count
+      case .endOfStream, .failed: throw .connectionClosed
+      case .wouldBlock:
+        guard Socket.wait(fd, writable: false, timeout: stallTimeout) else { throw .timeout }
+      }
+    }
+  }
+
+  /// After the handler returned: reads and discards the rest of the body if at most
+  /// `limit` bytes remain, so the connection can serve its next request. Returns false when
+  /// the body is larger, broken or stalled, or the client still waits for `100 Continue`;
+  /// the connection must then close.
+  func drain(limit: Int64) -> Bool {
+    if finished { return failure == nil }
+    if failure != nil || continuePending { return false }
+    if case .length = framing, remaining > limit { return false }
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    defer { scratch.deallocate() }
+    var drained: Int64 = 0
+    while !finished {
+      guard let count = try? read(into: scratch) else { return false }
+      drained += Int64(count)
+      if drained > limit { return false }
+    }
+    return true
+  }
+}

@@ -1,0 +1,129 @@
+import Glibc
+
+/// The request body as a blocking stream of decoded bytes.
+///
+/// Valid only during ``HTTPHandler/handle(_:body:context:)`` and only on the worker thread
+/// that called it; not `Sendable`. Reads block (with ``HTTPServerConfiguration/bodyStallTimeout``
+/// between bytes) and are safe because handlers run on server worker threads. After the first
+/// error every later read throws the same error, and the connection closes after the
+/// response.
+public final class HTTPRequestBody {
+  enum Source {
+    case socket(Connection, stallTimeout: Duration, writeTimeout: Duration)
+    case memory([UInt8])
+  }
+
+  let source: Source
+  let framing: HTTPBodyFraming
+  let maxBodyBytes: Int64
+  var continuePending: Bool
+  var remaining: Int64
+  var decoder: ChunkedDecoder
+  /// Whether the whole body has been read.
+  var finished: Bool
+  var failure: HTTPBodyError?
+  /// Decoded bytes handed out or drained so far.
+  var bytesReceived: Int64 = 0
+  /// Set once the handler returned; later reads throw ``HTTPBodyError/connectionClosed``.
+  var invalidated = false
+  var memoryOffset = 0
+
+  init(_ request: HTTPParsedRequest, connection: Connection, configuration: HTTPServerConfiguration)
+  {
+    source = .socket(
+      connection, stallTimeout: configuration.bodyStallTimeout,
+      writeTimeout: configuration.writeStallTimeout)
+    framing = request.framing
+    maxBodyBytes = configuration.maxBodyBytes
+    decoder = ChunkedDecoder(maxBodyBytes: configuration.maxBodyBytes)
+    switch framing {
+    case .none: remaining = 0
+    case .length(let length): remaining = length
+    case .chunked: remaining = 0
+    }
+    finished = framing == .none || framing == .length(0)
+    // RFC 9110 §10.1.1: a server may omit 100 Continue when body bytes already arrived.
+    continuePending = request.expectsContinue && !finished && !connection.hasBufferedBytes
+  }
+
+  /// An in-memory body with `Content-Length` framing, for testing handlers without sockets.
+  public init(bytes: [UInt8]) {
+    source = .memory(bytes)
+    framing = bytes.isEmpty ? .none : .length(Int64(bytes.count))
+    maxBodyBytes = .max
+    decoder = ChunkedDecoder()
+    remaining = Int64(bytes.count)
+    finished = bytes.isEmpty
+    continuePending = false
+  }
+
+  /// The `Content-Length` when the body is not chunked; nil for chunked bodies and when the
+  /// request declared no length.
+  public var declaredLength: Int64? {
+    if case .length(let length) = framing { return length }
+    return nil
+  }
+
+  /// Whether the body is sent with `Transfer-Encoding: chunked`.
+  public var isChunked: Bool { framing == .chunked }
+
+  /// Whether there is a body: false without `Content-Length` and chunked framing, and for
+  /// `Content-Length: 0`.
+  public var hasBody: Bool {
+    switch framing {
+    case .none: false
+    case .length(let length): length > 0
+    case .chunked: true
+    }
+  }
+
+  /// Reads decoded body bytes into `buffer`, blocking until at least one byte is available.
+  ///
+  /// Sends `100 Continue` first if the client asked for it (RFC 9110 §10.1.1), so a
+  /// handler that never reads makes the client skip sending the body.
+  ///
+  /// - Precondition: `buffer` is not empty.
+  /// - Returns: the number of bytes read; 0 at the end of the body.
+  /// - Throws: ``HTTPBodyError/timeout`` when no byte arrived within the stall timeout,
+  ///   ``HTTPBodyError/connectionClosed`` when the peer went away, ``HTTPBodyError/malformed``
+  ///   for broken chunked framing, ``HTTPBodyError/tooLarge`` past
+  ///   ``HTTPServerConfiguration/maxBodyBytes``.
+  public func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPBodyError) -> Int {
+    precondition(buffer.count > 0, "HTTPRequestBody.read needs room for at least one byte")
+    if invalidated { throw .connectionClosed }
+    if let failure { throw failure }
+    if finished { return 0 }
+    do {
+      let count = try readSome(into: buffer)
+      bytesReceived += Int64(count)
+      return count
+    } catch {
+      failure = error
+      throw error
+    }
+  }
+
+  /// Reads the whole remaining body into memory, for small bodies such as XML documents.
+  ///
+  /// - Throws: ``HTTPBodyError/tooLarge`` when the body is longer than `limit` bytes (at
+  ///   once when a `Content-Length` says so), or any error of ``read(into:)``.
+  public func readAll(limit: Int) throws(HTTPBodyError) -> [UInt8] {
+    if let length = declaredLength, length - bytesReceived > Int64(limit) {
+      failure = .tooLarge
+      throw .tooLarge
+    }
+    var result: [UInt8] = []
+    if let length = declaredLength { result.reserveCapacity(Int(length - bytesReceived)) }
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    defer { chunk.deallocate() }
+    while true {
+      let count = try read(into: chunk)
+      if count == 0 { return result }
+      if result.count + count > limit {
+        failure = .tooLarge
+        throw .tooLarge
+      }
+      result.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import Glibc
+
+/// Parses HTTP/1.x request heads from bytes as they arrive. A pure value: no sockets, no
+/// clocks.
+///
+/// Feed it whatever bytes are available with ``parse(_:)-(UnsafeRawBufferPointer)``; it keeps
+/// a partial head internally and answers ``Step/needMore`` (all bytes taken), a complete
+/// request with the count of bytes it used (the rest belong to the body or the next
+/// pipelined request), or an error whose status the server answers before closing. After a
+/// complete request the parser is ready for the next head; after an error it stays failed.
+///
+/// Limits: a request line longer than `maxRequestLineBytes` is a `400`; a head (request
+/// line, header lines and line ends) larger than `maxHeaderBytes` or with more than
+/// `maxHeaderCount` fields is a `431` (RFC 6585 §5). Both are detected as soon as the bytes
+/// arrive, not after the line ends.
+public struct HTTPRequestParser: Sendable {
+  /// The result of feeding bytes.
+  public enum Step: Sendable {
+    /// The head is not complete yet; every byte was taken.
+    case needMore
+    /// A head is complete; `consumed` bytes of this input were part of it.
+    case complete(HTTPParsedRequest, consumed: Int)
+    /// The head is invalid; answer `error.status` and close the connection.
+    case failed(HTTPParseError)
+  }
+
+  let maxRequestLineBytes: Int
+  let maxHeaderBytes: Int
+  let maxHeaderCount: Int
+
+  /// The current line without its line feed.
+  var line: [UInt8] = []
+  /// Bytes taken for the current head so far.
+  var headBytes = 0
+  /// The request line, once it has been read.
+  var requestLine: (method: String, target: String, version: HTTPVersion)?
+  /// Header fields read so far.
+  var fields: [(String, String)] = []
+  var failure: HTTPParseError?
+
+  /// Creates a parser with the given limits (see the type's documentation).
+  public init(
+    maxRequestLineBytes: Int = 16 * 1024, maxHeaderBytes: Int = 64 * 1024,
+    maxHeaderCount: Int = 100
+  ) {
+    self.maxRequestLineBytes = maxRequestLineBytes
+    self.maxHeaderBytes = maxHeaderBytes
+    self.maxHeaderCount = maxHeaderCount
+  }
+
+  /// Whether some bytes of a head have arrived (the header-read timeout runs from then).
+  public var hasPartialHead: Bool { headBytes > 0 }
+
+  /// Feeds bytes; see the type's documentation.
+  public mutating func parse(_ bytes: [UInt8]) -> Step {
+    bytes.withUnsafeBytes { parse($0) }
+  }
+
+  /// Feeds bytes; see the type's documentation.
+  public mutating func parse(_ bytes: UnsafeRawBufferPointer) -> Step {
+    if let failure { return .failed(failure) }
+    guard let base = bytes.baseAddress else { return .needMore }
+    var index = 0
+    while index < bytes.count {
+      let rest = bytes.count - index
+      guard let found = memchr(base + index, Int32(UInt8(ascii: "\n")), rest) else {
+        line.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: rest))
+        headBytes += rest
+        if let error = limitError() { return fail(error) }
+        return .needMore
+      }
+      let end = base.distance(to: UnsafeRawPointer(found))
+      line.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: end - index))
+      headBytes += end - index + 1
+      index = end + 1
+      if let error = limitError() { return fail(error) }
+      // RFC 9112 §2.2: a recipient may accept a bare LF as line terminator and ignore a CR
+      // before it.
+      if line.last == UInt8(ascii: "\r") { line.removeLast() }
+      switch processLine() {
+      case .failure(let error): return fail(error)
+      case .success(let request?):
+        reset()
+        return .complete(request, consumed: index)
+      case .success(nil): line.removeAll(keepingCapacity: true)
+      }
+    }
+    return .needMore
+  }
+
+  private func limitError() -> HTTPParseError? {
+    let length = line.last == UInt8(ascii: "\r") ? line.count - 1 : line.count
+    if requestLine == nil && length > maxRequestLineBytes {
+      return .badRequest("request line longer than \(maxRequestLineBytes) bytes")
+    }
+    if headBytes > maxHeaderBytes {
+      return HTTPParseError(status: 431, reason: "head larger than \(maxHeaderBytes) bytes")
+    }
+    return nil
+  }
+
+  private mutating func fail(_ error: HTTPParseError) -> Step {
+    failure = error
+    line = []
+    fields = []
+    return .failed(error)
+  }
+
+  private mutating func reset() {
+    line.removeAll(keepingCapacity: true)
+    headBytes = 0
+    requestLine = nil
+    fields = []
+  }
+
+  /// Handles one complete line; returns the request when the line ended the head.
+  private mutating func processLine() -> Result<HTTPParsedRequest?, HTTPParseError> {
+    guard let requestLine else {
+      // RFC 9112 §2.2: ignore empty lines received before the request line.
+      if line.isEmpty { return .success(nil) }
+      switch Self.parseRequestLine(line) {
+      case .success(let parsed):
+        self.requestLine = parsed
+        return .success(nil)
+      case .failure(let error): return .failure(error)
+      }
+    }
+    if line.isEmpty {
+      let head = HTTPRequestHead(
+        method: requestLine.method, target: requestLine.target, version: requestLine.version,
+        headers: HTTPHeaders(fields))
+      return Self.frame(head).map { Optional($0) }
+    }
+    if line[0] == UInt8(ascii: " ") || line[0] == UInt8(ascii: "\t") {
+      // RFC 9112 §5.2: obsolete line folding may be rejected with 400; and whitespace before
+      // the first field must be (RFC 9112 §2.2).
+      return .failure(.badRequest("obsolete line folding or whitespace before a field"))
+    }
+    if fields.count >= maxHeaderCount {
+      return .failure(HTTPParseError(status: 431, reason: "more than \(maxHeaderCount) fields"))
+    }
+    switch Self.parseField(line) {
+    case .success(let field):
+      fields.append(field)
+      return .success(nil)
+    case .failure(let error): return .failure(error)
+    }
+  }
+}

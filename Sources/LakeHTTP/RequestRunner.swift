@@ -1,0 +1,92 @@
+import Glibc
+
+/// Serves the requests of one connection on a worker thread: runs the handler, finishes the
+/// request body, writes the response, and goes on with pipelined requests already buffered
+/// before handing the connection back to its event loop.
+///
+/// One runner per worker thread, confined to it.
+final class RequestRunner {
+  /// An unread body remainder up to this size is read and dropped to keep the connection;
+  /// a larger one closes it instead.
+  static let drainLimit: Int64 = 256 * 1024
+
+  let core: ServerCore
+  private var dateCache = HTTPDate.Cache()
+
+  init(core: ServerCore) {
+    self.core = core
+  }
+
+  /// Serves `job` and every pipelined request after it, answering in order
+  /// (RFC 9112 §9.3.2).
+  func serve(_ job: WorkerPool.Job) {
+    let connection = job.connection
+    var request = job.request
+    var receivedAt = job.receivedAt
+    while true {
+      let outcome = serveOne(connection, request, receivedAt: receivedAt)
+      guard outcome == .keepAlive, connection.hasBufferedBytes else {
+        return handBack(connection, outcome)
+      }
+      let now = ContinuousClock.now
+      switch connection.parseBuffered(now: now) {
+      case .complete(let next, _):
+        request = next
+        receivedAt = now
+      case .needMore:
+        return handBack(connection, .keepAlive)
+      case .failed(let error):
+        let response = HTTPResponseSerializer.errorResponse(
+          status: error.status, date: dateCache.now())
+        let written = Socket.write(
+          connection.fd, response, stallTimeout: core.configuration.writeStallTimeout)
+        return handBack(connection, written ? .linger : .close)
+      }
+    }
+  }
+
+  /// Serves one request whose head was complete at `start`; returns what should happen to
+  /// the connection.
+  private func serveOne(
+    _ connection: Connection, _ request: HTTPParsedRequest,
+    receivedAt start: ContinuousClock.Instant
+  ) -> EventLoop.HandBack {
+    let configuration = core.configuration
+    let body = HTTPRequestBody(request, connection: connection, configuration: configuration)
+    let context = HTTPRequestContext(
+      remoteAddress: connection.remoteAddress, connectionID: connection.id, startTime: start)
+    let response = core.handler.handle(request.head, body: body, context: context)
+
+    var keepAlive =
+      request.keepAlive && !core.isShuttingDown
+      && !response.head.headers.tokens("Connection").contains("close")
+    // The next request starts after this body: read a small unread remainder, else close.
+    // A client still waiting for 100 Continue is not asked for its body at all
+    // (RFC 9110 §10.1.1): the final response goes out and the connection closes.
+    if keepAlive && !body.drain(limit: Self.drainLimit) { keepAlive = false }
+    body.invalidated = true
+
+    let plan = HTTPResponseSerializer.plan(
+      response.head, body: response.body, method: request.head.method,
+      version: request.head.version, keepAlive: keepAlive, date: dateCache.now())
+    let (sent, complete) = ResponseWriter.write(
+      plan, body: response.body, fd: connection.fd, stallTimeout: configuration.writeStallTimeout)
+    core.handler.requestCompleted(
+      HTTPAccessRecord(
+        head: request.head, status: response.head.status, responseHeaders: plan.headers,
+        bodyBytesSent: sent, bodyBytesReceived: body.bytesReceived,
+        duration: ContinuousClock.now - start, remoteAddress: connection.remoteAddress))
+    guard complete else { return .close }
+    return keepAlive ? .keepAlive : .linger
+  }
+
+  /// Returns the connection to its loop, or closes it here when the loop has already
+  /// stopped (shutdown past its grace period).
+  private func handBack(_ connection: Connection, _ outcome: EventLoop.HandBack) {
+    if !connection.loop.post(.returned(connection, outcome)) {
+      close(connection.fd)
+      if connection.counted { core.openConnections.subtract(1, ordering: .relaxed) }
+      core.inFlight.subtract(1, ordering: .relaxed)
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import Logging
+import Synchronization
+
+/// What the event loops and workers of one server share: the frozen configuration, the
+/// handler, the worker queue and the counters.
+final class ServerCore: Sendable {
+  let configuration: HTTPServerConfiguration
+  let handler: any HTTPHandler
+  let logger: Logger
+  let pool: WorkerPool
+  /// Connections counted against `maxConnections` that are not yet closed.
+  let openConnections = Atomic<Int>(0)
+  /// Connections currently handed to workers (queued or being served).
+  let inFlight = Atomic<Int>(0)
+  private let nextConnectionID = Atomic<UInt64>(0)
+  private let shuttingDownFlag = Atomic<Bool>(false)
+
+  init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger) {
+    self.configuration = configuration
+    self.handler = handler
+    self.logger = logger
+    pool = WorkerPool()
+  }
+
+  /// A server-unique connection number (never 0, 1 or 2, which tag loop descriptors).
+  func makeConnectionID() -> UInt64 {
+    nextConnectionID.add(1, ordering: .relaxed).newValue + 15
+  }
+
+  /// Whether shutdown has begun; workers then close connections after their response.
+  var isShuttingDown: Bool { shuttingDownFlag.load(ordering: .acquiring) }
+
+  func beginShutdown() { shuttingDownFlag.store(true, ordering: .releasing) }
+
+  /// A parser with the configured limits.
+  func makeParser() -> HTTPRequestParser {
+    HTTPRequestParser(
+      maxRequestLineBytes: configuration.maxRequestLineBytes,
+      maxHeaderBytes: configuration.maxHeaderBytes, maxHeaderCount: configuration.maxHeaderCount)
+  }
+}
