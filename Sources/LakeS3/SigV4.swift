@@ -112,3 +112,10 @@ public enum SigV4 {
     return diff == 0
   }
 }
+
+extension SigV4 {
+  /// Lowercase hex SHA-256 of `bytes`.
+  public static func sha256Hex(_ bytes: [UInt8]) -> String {
+    Hex.encode(SHA256.hash(data: bytes))
+  }
+}

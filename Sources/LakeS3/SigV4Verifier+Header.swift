@@ -131,23 +131,42 @@ extension SigV4Verifier {
     guard let canonicalURI = SigV4.canonicalURI(rawPath: request.rawPath) else {
       throw S3Error(.invalidArgument, "The request path is not valid percent-encoding.")
     }
-    let canonical = SigV4.canonicalRequest(
-      method: request.method, canonicalURI: canonicalURI, canonicalQuery: canonicalQuery,
-      headers: request.headers, signedHeaders: signedHeaders, payloadHash: payloadText)
     let scope = SigV4.scope(
       date: credential.date, region: credential.region, service: credential.service)
-    let stringToSign = SigV4.stringToSign(
-      amzDate: amzDate, scope: scope, canonicalRequest: canonical)
     let key = SigV4.signingKey(
       secret: secret, date: credential.date, region: credential.region,
       service: credential.service)
-    let expected = SigV4.signature(signingKey: key, stringToSign: stringToSign)
-    guard SigV4.constantTimeEquals(expected, provided.lowercased()) else {
+    // The AWS canonical form first. Some signers (curl 7.x) sign the path and query exactly as
+    // written instead (`year=2024` unencoded, `?versioning` without `=`); the signature still
+    // covers the bytes that were sent, so those spellings are accepted too.
+    var variants = [(canonicalURI, canonicalQuery)]
+    let rawQuery = request.rawQuery ?? ""
+    if request.rawPath != canonicalURI { variants.append((request.rawPath, canonicalQuery)) }
+    if !presigned && rawQuery != canonicalQuery {
+      variants += variants.map { ($0.0, rawQuery) }
+    }
+    var first: (canonical: String, stringToSign: String)?
+    var expected = ""
+    var matched = false
+    for (uri, query) in variants {
+      let canonical = SigV4.canonicalRequest(
+        method: request.method, canonicalURI: uri, canonicalQuery: query,
+        headers: request.headers, signedHeaders: signedHeaders, payloadHash: payloadText)
+      let stringToSign = SigV4.stringToSign(
+        amzDate: amzDate, scope: scope, canonicalRequest: canonical)
+      if first == nil { first = (canonical, stringToSign) }
+      expected = SigV4.signature(signingKey: key, stringToSign: stringToSign)
+      if SigV4.constantTimeEquals(expected, provided.lowercased()) {
+        matched = true
+        break
+      }
+    }
+    guard matched, let first else {
       throw S3Error(
         .signatureDoesNotMatch, nil,
         extra: [
-          ("AWSAccessKeyId", credential.accessKey), ("StringToSign", stringToSign),
-          ("CanonicalRequest", canonical),
+          ("AWSAccessKeyId", credential.accessKey), ("StringToSign", first?.stringToSign ?? ""),
+          ("CanonicalRequest", first?.canonical ?? ""),
         ])
     }
     return SigV4Authentication(

@@ -26,6 +26,11 @@ public struct XMLWriter: Sendable {
     result += "<\(name)>\(XMLWriter.escape(text))</\(name)>"
   }
 
+  /// Writes escaped text inside the element opened last.
+  public mutating func text(_ text: String) {
+    result += XMLWriter.escape(text)
+  }
+
   /// Writes `<name/>`, which S3 uses for empty values such as a us-east-1 location.
   public mutating func empty(_ name: String) {
     result += "<\(name)/>"

@@ -1,0 +1,106 @@
+import Foundation
+import LakeCore
+import LakeHTTP
+import LakeS3
+
+extension S3RequestHandler {
+  func xmlResponse(_ writer: XMLWriter, status: Int = 200, headers: HTTPHeaders = HTTPHeaders())
+    -> HTTPResponse
+  {
+    var headers = headers
+    headers.replaceOrAdd(name: "Content-Type", value: "application/xml")
+    return HTTPResponse(status: status, headers: headers, body: .bytes(Array(writer.result.utf8)))
+  }
+
+  func writeOwner(_ xml: inout XMLWriter) {
+    xml.open("Owner")
+    xml.element("ID", ownerID)
+    xml.element("DisplayName", Owner.displayName)
+    xml.close("Owner")
+  }
+
+  func listBuckets(_ request: S3Request) throws -> HTTPResponse {
+    let buckets = try store.listBuckets()
+    var xml = XMLWriter()
+    xml.open("ListAllMyBucketsResult", namespace: s3XMLNamespace)
+    writeOwner(&xml)
+    xml.open("Buckets")
+    for bucket in buckets {
+      xml.open("Bucket")
+      xml.element("Name", bucket.name)
+      xml.element("CreationDate", S3Date.iso8601(bucket.creationDate))
+      xml.element("BucketRegion", configuration.region)
+      xml.close("Bucket")
+    }
+    xml.close("Buckets")
+    xml.close("ListAllMyBucketsResult")
+    return xmlResponse(xml)
+  }
+
+  /// CreateBucket. In us-east-1 S3 answers 200 when you re-create a bucket you own (a legacy
+  /// rule in the CreateBucket reference); every other region answers BucketAlreadyOwnedByYou.
+  func createBucket(_ bucket: String, _ request: S3Request) throws -> HTTPResponse {
+    try LakeStore.validateBucketName(bucket)
+    if request.body.hasBody {
+      let bytes: [UInt8]
+      do {
+        bytes = try request.body.readAll(limit: 64 * 1024)
+      } catch {
+        throw S3Error(.malformedXML, "The CreateBucketConfiguration body is too large or incomplete.")
+      }
+      if !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) {
+        try checkLocationConstraint(bytes)
+      }
+    }
+    let created = try store.createBucket(bucket)
+    if !created && configuration.region != "us-east-1" {
+      throw S3Error(.bucketAlreadyOwnedByYou, extra: [("BucketName", bucket)])
+    }
+    var headers = HTTPHeaders()
+    headers.add(name: "Location", value: "/" + bucket)
+    return HTTPResponse(status: 200, headers: headers)
+  }
+
+  func checkLocationConstraint(_ bytes: [UInt8]) throws {
+    let root: XMLElement
+    do {
+      root = try XMLReader.parse(bytes)
+    } catch {
+      throw S3Error(.malformedXML)
+    }
+    guard root.name == "CreateBucketConfiguration" else { throw S3Error(.malformedXML) }
+    let constraint = root.child("LocationConstraint")?.text ?? ""
+    if constraint.isEmpty { return }
+    if configuration.region == "us-east-1" && constraint == "us-east-1" {
+      // S3 refuses an explicit us-east-1 constraint (it is the default location).
+      throw S3Error(.invalidLocationConstraint, extra: [("LocationConstraint", constraint)])
+    }
+    if constraint != configuration.region {
+      throw S3Error(
+        .illegalLocationConstraint,
+        "The \(constraint) location constraint is incompatible with the region of this server (\(configuration.region)).")
+    }
+  }
+
+  func headBucket(_ bucket: String) throws -> HTTPResponse {
+    _ = try store.bucketInfo(bucket)
+    var headers = HTTPHeaders()
+    headers.add(name: "x-amz-bucket-region", value: configuration.region)
+    return HTTPResponse(status: 200, headers: headers)
+  }
+
+  func deleteBucket(_ bucket: String) throws -> HTTPResponse {
+    try store.deleteBucket(bucket)
+    return HTTPResponse(status: 204)
+  }
+
+  func bucketLocation(_ bucket: String) throws -> HTTPResponse {
+    _ = try store.bucketInfo(bucket)
+    var xml = XMLWriter()
+    xml.open("LocationConstraint", namespace: s3XMLNamespace)
+    // S3 answers an empty constraint for us-east-1.
+    if configuration.region != "us-east-1" { xml.text(configuration.region) }
+    xml.close("LocationConstraint")
+    return xmlResponse(xml)
+  }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import LakeCore
+import LakeHTTP
+import LakeS3
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension S3RequestHandler {
+  /// GetObject and HeadObject: conditionals, ranges, `partNumber` and `response-*` overrides.
+  /// The body goes out from the open file descriptor (sendfile), never through memory.
+  func getObject(
+    _ bucket: String, _ key: String, _ parameters: GetObjectParameters, _ request: S3Request,
+    isHead: Bool
+  ) throws -> HTTPResponse {
+    if !parameters.responseOverrides.isEmpty && request.authentication == nil {
+      throw S3Error(
+        .invalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
+    }
+    let rangeHeader = request.header("range")
+    if parameters.partNumber != nil && rangeHeader != nil {
+      throw S3Error(.invalidRequest, "Cannot specify both Range header and partNumber query parameter")
+    }
+    let opened = try store.openObject(bucket: bucket, key: key)
+    var descriptor: Int32? = opened.descriptor
+    defer { if let descriptor { close(descriptor) } }
+    let info = opened.info
+
+    var headers = objectHeaders(info)
+    if let status = try evaluateConditions(request, info: info) {
+      // 304 keeps the validators; 412 is an error document.
+      if status == 304 {
+        var notModified = HTTPHeaders()
+        notModified.add(name: "ETag", value: "\"\(info.etag)\"")
+        notModified.add(name: "Last-Modified", value: S3Date.httpDate(info.lastModified))
+        return HTTPResponse(status: 304, headers: notModified)
+      }
+      throw S3Error(.preconditionFailed, extra: [("Condition", status == 412 ? "If-Match" : "")])
+    }
+    for override in parameters.responseOverrides {
+      headers.replaceOrAdd(name: override.header, value: override.value)
+    }
+
+    var status = 200
+    var offset: Int64 = 0
+    var length = info.size
+    if let part = parameters.partNumber {
+      // An object from a single PUT has exactly one part: the whole object.
+      guard part == 1 else {
+        throw S3Error(
+          S3ErrorCode("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"),
+          extra: [("PartNumberRequested", String(part)), ("ActualPartCount", "1")])
+      }
+      status = 206
+      headers.add(name: "x-amz-mp-parts-count", value: "1")
+      if info.size > 0 {
+        headers.add(name: "Content-Range", value: "bytes 0-\(info.size - 1)/\(info.size)")
+      }
+    } else if let rangeHeader {
+      switch ByteRange.parse(rangeHeader, size: info.size) {
+      case .ignore:
+        break
+      case .unsatisfiable:
+        throw S3Error(
+          .invalidRange, extra: [("RangeRequested", rangeHeader), ("ActualObjectSize", String(info.size))],
+          headers: [("Content-Range", "bytes */\(info.size)")])
+      case .range(let first, let last):
+        status = 206
+        offset = first
+        length = last - first + 1
+        headers.add(name: "Content-Range", value: "bytes \(first)-\(last)/\(info.size)")
+      }
+    }
+    headers.replaceOrAdd(name: "Content-Length", value: String(length))
+    if isHead {
+      return HTTPResponse(status: status, headers: headers)
+    }
+    let region = HTTPFileRegion(descriptor: opened.descriptor, offset: offset, count: length)
+    descriptor = nil  // the HTTP server owns it now
+    return HTTPResponse(status: status, headers: headers, body: .file(region))
+  }
+
+  /// The stored representation headers of an object.
+  func objectHeaders(_ info: ObjectInfo) -> HTTPHeaders {
+    var headers = HTTPHeaders()
+    headers.add(name: "ETag", value: "\"\(info.etag)\"")
+    headers.add(name: "Last-Modified", value: S3Date.httpDate(info.lastModified))
+    headers.add(name: "Accept-Ranges", value: "bytes")
+    let m = info.metadata
+    headers.add(name: "Content-Type", value: m.contentType ?? "binary/octet-stream")
+    if let v = m.cacheControl { headers.add(name: "Cache-Control", value: v) }
+    if let v = m.contentDisposition { headers.add(name: "Content-Disposition", value: v) }
+    if let v = m.contentEncoding { headers.add(name: "Content-Encoding", value: v) }
+    if let v = m.contentLanguage { headers.add(name: "Content-Language", value: v) }
+    if let v = m.expires { headers.add(name: "Expires", value: v) }
+    for (name, value) in m.userMetadata.sorted(by: { $0.key < $1.key }) {
+      headers.add(name: "x-amz-meta-" + name, value: value)
+    }
+    return headers
+  }
+
+  /// RFC 9110 §13.2.2 evaluation order, which S3 follows: If-Match, else If-Unmodified-Since
+  /// (412); then If-None-Match, else If-Modified-Since (304). Returns the status to answer
+  /// instead of the object, or nil to answer normally. Unparseable dates are ignored.
+  func evaluateConditions(_ request: S3Request, info: ObjectInfo) throws -> Int? {
+    let modified = info.lastModified.timeIntervalSince1970.rounded(.down)
+    if let ifMatch = request.header("if-match") {
+      if !ETag.listMatches(ifMatch, etag: info.etag) { return 412 }
+    } else if let text = request.header("if-unmodified-since"),
+      let date = S3Date.parseHTTPDate(text)
+    {
+      if modified > date.timeIntervalSince1970 { return 412 }
+    }
+    if let ifNoneMatch = request.header("if-none-match") {
+      if ETag.listMatches(ifNoneMatch, etag: info.etag) { return 304 }
+    } else if let text = request.header("if-modified-since"),
+      let date = S3Date.parseHTTPDate(text)
+    {
+      if modified <= date.timeIntervalSince1970 { return 304 }
+    }
+    return nil
+  }
+
+  func deleteObject(_ bucket: String, _ key: String) throws -> HTTPResponse {
+    try store.deleteObject(bucket: bucket, key: key)
+    return HTTPResponse(status: 204)
+  }
+}
+
+/// A parsed `Range` header (RFC 9110 §14.1.2), single byte ranges only, as S3 supports.
+enum ByteRange: Equatable {
+  /// Not a single well-formed byte range: answer the whole object (RFC 9110 allows ignoring).
+  case ignore
+  case unsatisfiable
+  /// Inclusive first and last byte offsets.
+  case range(Int64, Int64)
+
+  static func parse(_ header: String, size: Int64) -> ByteRange {
+    let text = header.trimmingCharacters(in: .whitespaces)
+    guard text.lowercased().hasPrefix("bytes=") else { return .ignore }
+    let spec = text.dropFirst(6).trimmingCharacters(in: .whitespaces)
+    guard !spec.contains(","), let dash = spec.firstIndex(of: "-") else { return .ignore }
+    let firstText = spec[..<dash].trimmingCharacters(in: .whitespaces)
+    let lastText = spec[spec.index(after: dash)...].trimmingCharacters(in: .whitespaces)
+    func number(_ s: String) -> Int64? {
+      guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+      return Int64(s)
+    }
+    if firstText.isEmpty {
+      // Suffix range: the last n bytes.
+      guard let n = number(lastText) else { return .ignore }
+      guard n > 0, size > 0 else { return .unsatisfiable }
+      return .range(max(0, size - n), size - 1)
+    }
+    guard let first = number(firstText) else { return .ignore }
+    let last: Int64
+    if lastText.isEmpty {
+      last = size - 1
+    } else {
+      guard let l = number(lastText) else { return .ignore }
+      guard l >= first else { return .ignore }
+      last = min(l, size - 1)
+    }
+    guard first < size else { return .unsatisfiable }
+    return .range(first, last)
+  }
+}

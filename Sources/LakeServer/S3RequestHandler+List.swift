@@ -1,0 +1,103 @@
+import Foundation
+import LakeCore
+import LakeHTTP
+import LakeS3
+
+extension S3RequestHandler {
+  /// ListObjects (V1) and ListObjectsV2, answered from the catalog with one range scan per
+  /// page.
+  func listObjects(
+    _ bucket: String, _ p: ListObjectsParameters, version: Int, _ request: S3Request
+  ) throws -> HTTPResponse {
+    var after: String?
+    if version == 2 {
+      if let token = p.continuationToken {
+        guard let key = ContinuationToken.decode(token) else {
+          throw S3Error(
+            .invalidArgument, "The continuation token provided is incorrect",
+            extra: [("ArgumentName", "continuation-token")])
+        }
+        after = key
+      } else if let startAfter = p.startAfter, !startAfter.isEmpty {
+        after = startAfter
+      }
+    } else if let marker = p.marker, !marker.isEmpty {
+      after = marker
+    }
+    let page = try store.listObjects(
+      bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, after: after, maxKeys: p.maxKeys)
+    func encode(_ text: String) -> String {
+      // encoding-type=url: form-style percent-encoding as S3 answers it (space as '+', '/'
+      // kept); SDKs decode it with unquote_plus.
+      p.encodingTypeURL
+        ? URIEncoding.encode(text, keepSlash: true).replacingOccurrences(of: "%20", with: "+")
+        : text
+    }
+    var xml = XMLWriter()
+    xml.open("ListBucketResult", namespace: s3XMLNamespace)
+    xml.element("Name", bucket)
+    xml.element("Prefix", encode(p.prefix))
+    if version == 2 {
+      if let token = p.continuationToken { xml.element("ContinuationToken", token) }
+      if let startAfter = p.startAfter { xml.element("StartAfter", encode(startAfter)) }
+    } else {
+      xml.element("Marker", encode(p.marker ?? ""))
+    }
+    var lastItem: String?
+    for entry in page.entries {
+      switch entry {
+      case .object(let info): lastItem = info.key
+      case .commonPrefix(let prefix): lastItem = prefix
+      }
+    }
+    if page.isTruncated, let lastItem {
+      if version == 2 {
+        xml.element("NextContinuationToken", ContinuationToken.encode(lastItem))
+      } else if p.delimiter != nil {
+        // S3 returns NextMarker only when a delimiter was given.
+        xml.element("NextMarker", encode(lastItem))
+      }
+    }
+    if version == 2 { xml.element("KeyCount", String(page.entries.count)) }
+    xml.element("MaxKeys", String(p.maxKeys))
+    if let delimiter = p.delimiter { xml.element("Delimiter", encode(delimiter)) }
+    if p.encodingTypeURL { xml.element("EncodingType", "url") }
+    xml.element("IsTruncated", page.isTruncated ? "true" : "false")
+    for entry in page.entries {
+      guard case .object(let info) = entry else { continue }
+      xml.open("Contents")
+      xml.element("Key", encode(info.key))
+      xml.element("LastModified", S3Date.iso8601(info.lastModified))
+      xml.element("ETag", "\"\(info.etag)\"")
+      xml.element("Size", String(info.size))
+      if version == 1 || p.fetchOwner { writeOwner(&xml) }
+      xml.element("StorageClass", "STANDARD")
+      xml.close("Contents")
+    }
+    for entry in page.entries {
+      guard case .commonPrefix(let prefix) = entry else { continue }
+      xml.open("CommonPrefixes")
+      xml.element("Prefix", encode(prefix))
+      xml.close("CommonPrefixes")
+    }
+    xml.close("ListBucketResult")
+    return xmlResponse(xml)
+  }
+}
+
+/// The opaque ListObjectsV2 continuation token: the last key (or common prefix) returned,
+/// base64url-encoded behind a version byte.
+enum ContinuationToken {
+  static func encode(_ key: String) -> String {
+    Data([1] + Array(key.utf8)).base64EncodedString()
+      .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+      .replacingOccurrences(of: "=", with: "")
+  }
+
+  static func decode(_ token: String) -> String? {
+    var text = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while text.count % 4 != 0 { text += "=" }
+    guard let data = Data(base64Encoded: text), data.first == 1 else { return nil }
+    return String(validating: Array(data.dropFirst()), as: UTF8.self)
+  }
+}

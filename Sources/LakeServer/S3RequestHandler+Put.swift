@@ -1,0 +1,177 @@
+import Foundation
+import LakeCore
+import LakeHTTP
+import LakeS3
+
+extension S3RequestHandler {
+  /// PutObject: streams the body into a temp file while hashing (MD5 in the store, SHA-256
+  /// here when the payload is signed), verifies, then commits durably. Nothing is stored when
+  /// any check fails.
+  func putObject(_ bucket: String, _ key: String, _ request: S3Request) throws -> HTTPResponse {
+    let metadata = try objectMetadata(request)
+    let condition = try writeCondition(request)
+    var expectedMD5: [UInt8]?
+    if let md5Text = request.header("content-md5") {
+      guard let data = Data(base64Encoded: md5Text), data.count == 16 else {
+        throw S3Error(.invalidDigest)
+      }
+      expectedMD5 = Array(data)
+    }
+    var expectedSHA256: [UInt8]?
+    switch request.authentication?.payload {
+    case .sha256(let digest): expectedSHA256 = digest
+    case .streaming(let mode):
+      throw S3Error.notImplemented("aws-chunked request bodies (\(mode))")
+    case .unsigned, nil: break
+    }
+    if request.header("content-encoding")?.lowercased().contains("aws-chunked") == true {
+      throw S3Error.notImplemented("Content-Encoding: aws-chunked")
+    }
+    let body = request.body
+    if !body.isChunked {
+      guard let length = body.declaredLength else { throw S3Error(.missingContentLength) }
+      if length > configuration.maxObjectSize {
+        throw S3Error(
+          .entityTooLarge,
+          extra: [("ProposedSize", String(length)), ("MaxSizeAllowed", String(configuration.maxObjectSize))])
+      }
+    }
+    let writer = try store.makeWriter(bucket: bucket, key: key)
+    do {
+      var sha = expectedSHA256 == nil ? nil : PayloadSHA256()
+      let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+      defer { buffer.deallocate() }
+      while true {
+        let count: Int
+        do {
+          count = try body.read(into: buffer)
+        } catch {
+          throw S3Error(bodyError: error, limit: configuration.maxObjectSize)
+        }
+        if count == 0 { break }
+        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+        if writer.bytesWritten + Int64(count) > configuration.maxObjectSize {
+          throw S3Error(.entityTooLarge)
+        }
+        try writer.write(chunk)
+        sha?.update(chunk)
+      }
+      if let declared = body.declaredLength, declared != writer.bytesWritten {
+        throw S3Error(.incompleteBody)
+      }
+      if let expectedSHA256, let sha, sha.finalize() != expectedSHA256 {
+        throw S3Error(.xAmzContentSHA256Mismatch)
+      }
+      let info: ObjectInfo
+      do {
+        info = try store.commit(
+          writer, metadata: metadata, condition: condition, expectedMD5: expectedMD5)
+      } catch .preconditionFailed {
+        if case .ifMatch = condition, (try? store.objectInfo(bucket: bucket, key: key)) == nil {
+          // S3 answers a conditional overwrite of a missing key with NoSuchKey.
+          throw S3Error(.noSuchKey, extra: [("Key", key)])
+        }
+        throw S3Error(.preconditionFailed, extra: [("Condition", conditionName(condition))])
+      }
+      var headers = HTTPHeaders()
+      headers.add(name: "ETag", value: "\"\(info.etag)\"")
+      return HTTPResponse(status: 200, headers: headers)
+    } catch {
+      writer.abort()
+      throw error
+    }
+  }
+
+  func conditionName(_ condition: WriteCondition) -> String {
+    switch condition {
+    case .ifMatch: "If-Match"
+    case .ifNoneMatchAny: "If-None-Match"
+    case .none: ""
+    }
+  }
+
+  /// `If-None-Match: *` (create only) and `If-Match: "<etag>"` (replace only that version).
+  func writeCondition(_ request: S3Request) throws(S3Error) -> WriteCondition {
+    let ifNoneMatch = request.header("if-none-match")
+    let ifMatch = request.header("if-match")
+    if ifNoneMatch != nil && ifMatch != nil {
+      throw S3Error(
+        .notImplemented, "Specifying both If-Match and If-None-Match on a write is not supported.")
+    }
+    if let ifNoneMatch {
+      guard ifNoneMatch.trimmingCharacters(in: .whitespaces) == "*" else {
+        throw S3Error(
+          .notImplemented, "If-None-Match on a write only supports the value '*'.")
+      }
+      return .ifNoneMatchAny
+    }
+    if let ifMatch {
+      let etag = ifMatch.trimmingCharacters(in: .whitespaces)
+      if etag == "*" {
+        throw S3Error(.notImplemented, "If-Match: * on a write is not supported.")
+      }
+      return .ifMatch(ETag.unquote(etag))
+    }
+    return .none
+  }
+
+  /// The stored headers and user metadata of a PutObject.
+  func objectMetadata(_ request: S3Request) throws(S3Error) -> ObjectMetadata {
+    var metadata = ObjectMetadata()
+    metadata.contentType = request.header("content-type") ?? "binary/octet-stream"
+    metadata.cacheControl = request.header("cache-control")
+    metadata.contentDisposition = request.header("content-disposition")
+    metadata.contentEncoding = request.header("content-encoding")
+    metadata.contentLanguage = request.header("content-language")
+    metadata.expires = request.header("expires")
+    var size = 0
+    for (name, value) in request.head.headers {
+      let lower = name.lowercased()
+      guard lower.hasPrefix("x-amz-meta-") else { continue }
+      let metaName = String(lower.dropFirst("x-amz-meta-".count))
+      guard !metaName.isEmpty else { continue }
+      if let existing = metadata.userMetadata[metaName] {
+        metadata.userMetadata[metaName] = existing + "," + value
+      } else {
+        metadata.userMetadata[metaName] = value
+      }
+      size += metaName.utf8.count + value.utf8.count
+    }
+    if size > configuration.maxMetadataBytes {
+      throw S3Error(
+        .metadataTooLarge,
+        "Your metadata headers exceed the maximum allowed metadata size (\(configuration.maxMetadataBytes) bytes).",
+        extra: [("Size", String(size)), ("MaxSizeAllowed", String(configuration.maxMetadataBytes))])
+    }
+    return metadata
+  }
+}
+
+extension S3Error {
+  /// The S3 error for a body that could not be read.
+  init(bodyError: HTTPBodyError, limit: Int64) {
+    switch bodyError {
+    case .timeout: self.init(.requestTimeout)
+    case .tooLarge: self.init(.entityTooLarge, extra: [("MaxSizeAllowed", String(limit))])
+    case .connectionClosed, .malformed: self.init(.incompleteBody)
+    }
+  }
+}
+
+enum ETag {
+  /// Strips the quotes (and a weak `W/` prefix) from an entity tag.
+  static func unquote(_ text: String) -> String {
+    var t = text.trimmingCharacters(in: .whitespaces)
+    if t.hasPrefix("W/") { t = String(t.dropFirst(2)) }
+    if t.hasPrefix("\""), t.hasSuffix("\""), t.count >= 2 { t = String(t.dropFirst().dropLast()) }
+    return t
+  }
+
+  /// True when a comma-separated If-Match / If-None-Match list names `etag` or is `*`.
+  static func listMatches(_ header: String, etag: String) -> Bool {
+    header.split(separator: ",").contains { item in
+      let v = item.trimmingCharacters(in: .whitespaces)
+      return v == "*" || unquote(v) == etag
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import LakeCore
+import LakeHTTP
+import LakeS3
+import Logging
+import Synchronization
+
+/// The glue between HTTP and storage: decodes each request into an `S3Operation`, checks its
+/// signature, dispatches it with one `switch` and turns results and errors into responses.
+///
+/// Runs on the HTTP server's worker threads; blocking storage calls are fine here.
+final class S3RequestHandler: HTTPHandler {
+  let store: LakeStore
+  let configuration: ServerConfiguration
+  let router: S3Router
+  let verifier: SigV4Verifier
+  let logger: Logger
+  /// The owner every bucket and object reports (a stable ID derived from the access key).
+  let ownerID: String
+  private let requestCounter = Atomic<UInt64>(0)
+  private let requestIDPrefix: UInt32
+
+  init(store: LakeStore, configuration: ServerConfiguration, credentials: Credentials, logger: Logger) {
+    self.store = store
+    self.configuration = configuration
+    self.router = S3Router(virtualHostDomains: configuration.virtualHostDomains)
+    let accessKey = credentials.accessKey
+    let secretKey = credentials.secretKey
+    self.verifier = SigV4Verifier(
+      region: configuration.region,
+      maxClockSkew: TimeInterval(configuration.maxClockSkewSeconds)
+    ) { $0 == accessKey ? secretKey : nil }
+    self.logger = logger
+    self.ownerID = Owner.id(accessKey: accessKey)
+    self.requestIDPrefix = UInt32.random(in: 0...UInt32.max)
+  }
+
+  func nextRequestID() -> String {
+    let n = requestCounter.add(1, ordering: .relaxed).newValue
+    let text = String(UInt64(requestIDPrefix) << 32 | (n & 0xffff_ffff), radix: 16, uppercase: true)
+    return String(repeating: "0", count: max(0, 16 - text.count)) + text
+  }
+
+  func handle(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
+    -> HTTPResponse
+  {
+    let requestID = nextRequestID()
+    var response: HTTPResponse
+    do {
+      let operation = try router.route(
+        method: head.method, rawPath: head.path, rawQuery: head.query,
+        host: head.headers["host"], header: { head.headers[$0] })
+      let authentication = try authorize(operation, head: head)
+      let request = S3Request(
+        head: head, body: body, operation: operation, authentication: authentication,
+        requestID: requestID)
+      response = try dispatch(request)
+    } catch let error as S3Error {
+      response = errorResponse(error, head: head, requestID: requestID)
+    } catch let error as LakeError {
+      response = errorResponse(S3Error(lake: error), head: head, requestID: requestID)
+    } catch {
+      logger.error("request \(requestID) failed: \(error)")
+      response = errorResponse(S3Error(.internalError), head: head, requestID: requestID)
+    }
+    response.head.headers.replaceOrAdd(name: "x-amz-request-id", value: requestID)
+    response.head.headers.replaceOrAdd(name: "x-amz-id-2", value: requestID)
+    return response
+  }
+
+  /// One `switch` over every operation.
+  func dispatch(_ request: S3Request) throws -> HTTPResponse {
+    switch request.operation {
+    case .listBuckets: return try listBuckets(request)
+    case .createBucket(let bucket): return try createBucket(bucket, request)
+    case .headBucket(let bucket): return try headBucket(bucket)
+    case .deleteBucket(let bucket): return try deleteBucket(bucket)
+    case .getBucketLocation(let bucket): return try bucketLocation(bucket)
+    case .listObjectsV1(let bucket, let parameters):
+      return try listObjects(bucket, parameters, version: 1, request)
+    case .listObjectsV2(let bucket, let parameters):
+      return try listObjects(bucket, parameters, version: 2, request)
+    case .putObject(let bucket, let key): return try putObject(bucket, key, request)
+    case .getObject(let bucket, let key, let parameters):
+      return try getObject(bucket, key, parameters, request, isHead: false)
+    case .headObject(let bucket, let key, let parameters):
+      return try getObject(bucket, key, parameters, request, isHead: true)
+    case .deleteObject(let bucket, let key): return try deleteObject(bucket, key)
+    case .notImplemented(let what, _, _): throw S3Error.notImplemented(what)
+    }
+  }
+
+  /// Verifies the signature, or applies the anonymous-access policy to unsigned requests.
+  func authorize(_ operation: S3Operation, head: HTTPRequestHead) throws(S3Error)
+    -> SigV4Authentication?
+  {
+    let view = SigV4RequestView(
+      method: head.method, rawPath: head.path, rawQuery: head.query,
+      headers: head.headers.map { (name: $0.name, value: $0.value) })
+    if let authentication = try verifier.verify(view) { return authentication }
+    switch configuration.anonymousAccess {
+    case .write: return nil
+    case .read where operation.isReadOnly: return nil
+    default: throw S3Error(.accessDenied, "Access Denied: this request is not signed.")
+    }
+  }
+
+  func errorResponse(_ error: S3Error, head: HTTPRequestHead, requestID: String) -> HTTPResponse {
+    var headers = HTTPHeaders()
+    for (name, value) in error.headers { headers.add(name: name, value: value) }
+    var error = error
+    if error.resource == nil { error.resource = head.path }
+    if head.method == "HEAD" {
+      // HEAD answers carry no body; S3 reports the code in a header for SDKs that want it.
+      return HTTPResponse(status: error.status, headers: headers)
+    }
+    headers.add(name: "Content-Type", value: "application/xml")
+    return HTTPResponse(
+      status: error.status, headers: headers, body: .bytes(Array(error.xml(requestID: requestID).utf8)))
+  }
+
+  func requestCompleted(_ record: HTTPAccessRecord) {
+    guard configuration.accessLog else { return }
+    // The path only: a query may hold a presigned signature and credential.
+    let requestID = record.responseHeaders["x-amz-request-id"] ?? "-"
+    let millis = Double(record.duration.components.attoseconds) / 1e15
+      + Double(record.duration.components.seconds) * 1000
+    logger.info(
+      "\(record.head.method) \(record.head.path) \(record.status)",
+      metadata: [
+        "request_id": "\(requestID)", "remote": "\(record.remoteAddress)",
+        "bytes_in": "\(record.bodyBytesReceived)", "bytes_out": "\(record.bodyBytesSent)",
+        "ms": "\(String(format: "%.2f", millis))",
+      ])
+  }
+}
+
+/// What one handler call knows about its request.
+struct S3Request {
+  let head: HTTPRequestHead
+  let body: HTTPRequestBody
+  let operation: S3Operation
+  let authentication: SigV4Authentication?
+  let requestID: String
+
+  func header(_ name: String) -> String? { head.headers[name] }
+}
+
+enum Owner {
+  /// A stable 64-hex-digit owner ID derived from the access key (which is not secret).
+  static func id(accessKey: String) -> String { SigV4.sha256Hex(Array(("lakestore-owner:" + accessKey).utf8)) }
+  static let displayName = "lakestore"
+}

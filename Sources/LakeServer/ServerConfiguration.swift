@@ -1,0 +1,45 @@
+import LakeHTTP
+
+/// Who may call the API without a signature.
+public enum AnonymousAccess: String, Sendable, CaseIterable {
+  /// Every request must be signed (the default).
+  case none
+  /// Unsigned requests may list and read, never write.
+  case read
+  /// Unsigned requests may also write and delete. Only for throw-away local set-ups.
+  case write
+}
+
+/// Everything `lakestore serve` can be told, with its default. Built mutably by
+/// `ConfigurationLoader`, then used read-only by the running server.
+public struct ServerConfiguration: Sendable {
+  /// Where objects and the catalog live.
+  public var dataDirectory = "./lakestore-data"
+  /// Listening address; port 0 picks a free port.
+  public var host = "127.0.0.1"
+  public var port = 9000
+  /// Credentials; when nil they are read from (or generated into) the data directory.
+  public var accessKey: String?
+  public var secretKey: String?
+  /// The region the server claims; SigV4 credential scopes must name it.
+  public var region = "us-east-1"
+  public var anonymousAccess = AnonymousAccess.none
+  /// Host names under which `<bucket>.<domain>` selects a bucket (virtual-host style).
+  public var virtualHostDomains = ["localhost"]
+  /// Largest object a single PutObject accepts (S3: 5 GiB).
+  public var maxObjectSize: Int64 = 5 * 1024 * 1024 * 1024
+  /// Largest key, in UTF-8 bytes (S3: 1,024).
+  public var maxKeyBytes = 1024
+  /// Largest total of user metadata names and values, in bytes (S3: 2 KB).
+  public var maxMetadataBytes = 2048
+  /// Largest allowed difference between a signed request's time and the server clock.
+  public var maxClockSkewSeconds = 900
+  /// Log level: trace, debug, info, notice, warning, error, critical.
+  public var logLevel = "info"
+  /// Whether to write one access-log line per request.
+  public var accessLog = true
+  /// Socket, parser and timeout limits.
+  public var http = HTTPServerConfiguration()
+
+  public init() {}
+}

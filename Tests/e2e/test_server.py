@@ -1,0 +1,177 @@
+"""Start-up, configuration, limits and shutdown of the lakestore binary."""
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import BINARY, Server, curl, make_client
+
+
+def test_first_start_generates_credentials_once(tmpdir_path):
+    data = os.path.join(tmpdir_path, "fresh")
+    s = Server(data, credentials=False).start()
+    rest = s.read_banner_rest()
+    banner = "\n".join(s.banner + rest)
+    cred_path = os.path.join(data, ".lakestore", "credentials")
+    assert stat.S_IMODE(os.stat(cred_path).st_mode) == 0o600
+    access, secret = open(cred_path).read().strip().split(":", 1)
+    assert f"access key: {access}" in banner and f"secret key: {secret}" in banner
+    # The curl line printed in the banner works as it is.
+    status, _, body = curl(s, path="/", user=f"{access}:{secret}")
+    assert status == 200 and b"ListAllMyBucketsResult" in body
+    assert secret not in s.read_log()
+    assert s.stop() == 0
+    s2 = Server(data, credentials=False).start()
+    banner2 = "\n".join(s2.banner + s2.read_banner_rest())
+    assert secret not in banner2 and access in banner2
+    assert s2.stop() == 0
+
+
+def test_environment_variables_and_flags(tmpdir_path):
+    data = os.path.join(tmpdir_path, "envdata")
+    env = {"LAKESTORE_DATA": data, "LAKESTORE_ACCESS_KEY": "ENVKEY", "LAKESTORE_SECRET_KEY": "env-secret-123", "LAKESTORE_ADDRESS": "127.0.0.1:0"}
+    proc = subprocess.Popen([BINARY, "serve"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **env}, text=True)
+    try:
+        line = proc.stdout.readline().strip()
+        assert line.startswith("listening on http://127.0.0.1:")
+        endpoint = line.split(" ", 2)[2]
+        s3 = make_client(endpoint, access_key="ENVKEY", secret_key="env-secret-123")
+        s3.create_bucket(Bucket="from-env")
+        assert os.path.isdir(os.path.join(data, "from-env"))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--address", "nonsense"], "HOST:PORT"),
+        (["--max-connections", "0"], "max-connections"),
+        (["--anonymous", "maybe"], "none, read or write"),
+        (["--access-key", "onlyone"], "both"),
+    ],
+)
+def test_bad_configuration_exits_2(tmpdir_path, args, message):
+    result = subprocess.run(
+        [BINARY, "serve", "--data", os.path.join(tmpdir_path, "d")] + args,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2, result
+    assert message in result.stderr
+    assert result.stderr.count("\n") <= 2
+
+
+def test_config_file(tmpdir_path):
+    data = os.path.join(tmpdir_path, "cfgdata")
+    cfg = os.path.join(tmpdir_path, "lakestore.toml")
+    with open(cfg, "w") as f:
+        f.write(f'# test\ndata = "{data}"\naccess_key = "FILEKEY"\nsecret_key = "file-secret-1"\nmax_object_size = "1K"\n')
+    s = Server(data, args=["--config", cfg], credentials=False)
+    s.data_dir = data
+    s.start()
+    try:
+        s3 = make_client(s.endpoint, access_key="FILEKEY", secret_key="file-secret-1")
+        s3.create_bucket(Bucket="cfg")
+        s3.put_object(Bucket="cfg", Key="small", Body=b"x" * 1024)
+        import botocore
+
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            s3.put_object(Bucket="cfg", Key="big", Body=b"x" * 1025)
+        assert e.value.response["Error"]["Code"] == "EntityTooLarge"
+    finally:
+        s.stop()
+    with open(cfg, "a") as f:
+        f.write("no_such_setting = 1\n")
+    result = subprocess.run([BINARY, "serve", "--config", cfg], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no_such_setting" in result.stderr
+
+
+def test_help_lists_every_setting():
+    out = subprocess.run([BINARY, "serve", "--help"], capture_output=True, text=True, timeout=60).stdout
+    for flag in ["--data", "--address", "--access-key", "--secret-key", "--max-connections", "--header-timeout", "--idle-timeout", "--body-timeout", "--max-object-size", "--anonymous"]:
+        assert flag in out
+    assert "LAKESTORE_DATA" in out
+
+
+def raw_exchange(server, payload, read_timeout=10):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=read_timeout) as sock:
+        sock.sendall(payload)
+        chunks = []
+        try:
+            while True:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                chunks.append(data)
+        except socket.timeout:
+            pass
+        return b"".join(chunks)
+
+
+def test_header_limits(server):
+    big = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (70 * 1024) + b"\r\n\r\n"
+    assert raw_exchange(server, big).startswith(b"HTTP/1.1 431")
+    many = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(150)) + b"\r\n"
+    assert raw_exchange(server, many).startswith(b"HTTP/1.1 431")
+    garbage = b"THIS IS NOT HTTP\r\n\r\n"
+    assert raw_exchange(server, garbage).startswith(b"HTTP/1.1 400")
+
+
+def test_slow_header_is_cut_off(tmpdir_path):
+    s = Server(os.path.join(tmpdir_path, "slow"), args=["--header-timeout", "1s"]).start()
+    try:
+        with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            start = time.time()
+            data = sock.recv(65536)
+            while data and not data.endswith(b"") :
+                break
+            rest = sock.recv(65536) if data else b""
+            assert time.time() - start < 8
+    finally:
+        assert s.stop() == 0
+
+
+def test_sigterm_finishes_in_flight_upload(tmpdir_path):
+    s = Server(os.path.join(tmpdir_path, "graceful")).start()
+    s3 = make_client(s.endpoint)
+    s3.create_bucket(Bucket="grace")
+    body = os.urandom(1024 * 1024)
+    # A client that sends its body slowly while the server is asked to stop.
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=30)
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from conftest import ACCESS_KEY, SECRET_KEY
+
+    req = AWSRequest(method="PUT", url=f"{s.endpoint}/grace/slow", data=body)
+    req.headers["X-Amz-Content-SHA256"] = "UNSIGNED-PAYLOAD"
+    S3SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "s3", "us-east-1").add_auth(req)
+    head = f"PUT /grace/slow HTTP/1.1\r\nHost: 127.0.0.1:{s.port}\r\nContent-Length: {len(body)}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in req.headers.items() if k.lower() != "content-length") + "\r\n"
+    sock.sendall(head.encode() + body[:1000])
+    time.sleep(0.3)
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    sock.sendall(body[1000:])
+    response = b""
+    while b"\r\n\r\n" not in response:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        response += chunk
+    sock.close()
+    assert response.startswith(b"HTTP/1.1 200"), response
+    assert s.proc.wait(timeout=30) == 0
+    s2 = Server(s.data_dir).start()
+    try:
+        assert make_client(s2.endpoint).get_object(Bucket="grace", Key="slow")["Body"].read() == body
+    finally:
+        s2.stop()
