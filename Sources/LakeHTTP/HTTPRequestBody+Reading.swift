@@ -23,6 +23,7 @@ extension HTTPRequestBody {
         guard Socket.write(connection.fd, interim, stallTimeout: writeTimeout) else {
           throw .connectionClosed
         }
+        continueSent = true
       }
       if framing == .chunked {
         return try readChunked(connection, into: buffer, stallTimeout: stallTimeout)

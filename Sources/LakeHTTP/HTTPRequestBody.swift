@@ -17,6 +17,8 @@ public final class HTTPRequestBody {
   let framing: HTTPBodyFraming
   let maxBodyBytes: Int64
   var continuePending: Bool
+  /// Whether `100 Continue` went out for this request.
+  var continueSent = false
   var remaining: Int64
   var decoder: ChunkedDecoder
   /// Whether the whole body has been read.

@@ -64,6 +64,11 @@ final class RequestRunner {
     // A client still waiting for 100 Continue is not asked for its body at all
     // (RFC 9110 §10.1.1): the final response goes out and the connection closes.
     if keepAlive && !body.drain(limit: Self.drainLimit) { keepAlive = false }
+    // A final answer to an `Expect: 100-continue` request that got no 100 Continue (an early
+    // error, an empty body, or a body already sent) closes the connection: clients such as
+    // botocore keep per-connection state from such an early answer and misread the next
+    // response on the same connection.
+    if request.expectsContinue && !body.continueSent { keepAlive = false }
     body.invalidated = true
 
     let plan = HTTPResponseSerializer.plan(

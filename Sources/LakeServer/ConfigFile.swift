@@ -39,7 +39,8 @@ enum ConfigFile {
         if let hash = line.firstIndex(of: "#") { line = String(line[..<hash]) }
         value = line.trimmingCharacters(in: .whitespaces)
         guard !value.isEmpty, !value.hasPrefix("["), !value.hasPrefix("{") else {
-          throw ConfigurationError("\(name):\(number + 1): only strings, numbers and booleans are allowed")
+          throw ConfigurationError(
+            "\(name):\(number + 1): only strings, numbers and booleans are allowed")
         }
       }
       guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {

@@ -21,12 +21,14 @@ extension ConfigurationLoader {
     },
     Setting(
       key: "access_key", flag: "access-key",
-      help: "Access key id (default: generated on first start, kept in <data>/.lakestore/credentials).",
+      help:
+        "Access key id (default: generated on first start, kept in <data>/.lakestore/credentials).",
       defaultValue: "generated"
     ) { c, v throws(ConfigurationError) in
       guard v.count >= 3, v.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "/" && $0 != ":" })
       else {
-        throw ConfigurationError("the access key must be at least 3 ASCII characters without spaces, '/' or ':'")
+        throw ConfigurationError(
+          "the access key must be at least 3 ASCII characters without spaces, '/' or ':'")
       }
       c.accessKey = v
     },
@@ -34,14 +36,17 @@ extension ConfigurationLoader {
       key: "secret_key", flag: "secret-key", help: "Secret access key (default: generated).",
       defaultValue: "generated"
     ) { c, v throws(ConfigurationError) in
-      guard v.count >= 8 else { throw ConfigurationError("the secret key must be at least 8 characters") }
+      guard v.count >= 8 else {
+        throw ConfigurationError("the secret key must be at least 8 characters")
+      }
       c.secretKey = v
     },
     Setting(
       key: "region", flag: "region", help: "Region named in signatures and bucket locations.",
       defaultValue: "us-east-1"
     ) { c, v throws(ConfigurationError) in
-      guard !v.isEmpty, v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+      guard !v.isEmpty, v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+      else {
         throw ConfigurationError("'\(v)' is not a region name")
       }
       c.region = v
@@ -58,7 +63,8 @@ extension ConfigurationLoader {
     },
     Setting(
       key: "virtual_host_domains", flag: "virtual-host-domains",
-      help: "Comma-separated domains for virtual-host addressing (<bucket>.<domain>); empty disables it.",
+      help:
+        "Comma-separated domains for virtual-host addressing (<bucket>.<domain>); empty disables it.",
       defaultValue: "localhost"
     ) { c, v throws(ConfigurationError) in
       c.virtualHostDomains = v.split(separator: ",").map {

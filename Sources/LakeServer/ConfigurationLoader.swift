@@ -86,7 +86,9 @@ public enum ConfigurationLoader {
     var t = text.uppercased().replacingOccurrences(of: "IB", with: "")
       .replacingOccurrences(of: "B", with: "")
     var multiplier: Int64 = 1
-    for (suffix, m) in [("K", Int64(1) << 10), ("M", Int64(1) << 20), ("G", Int64(1) << 30), ("T", Int64(1) << 40)]
+    for (suffix, m) in [
+      ("K", Int64(1) << 10), ("M", Int64(1) << 20), ("G", Int64(1) << 30), ("T", Int64(1) << 40),
+    ]
     where t.hasSuffix(suffix) {
       multiplier = m
       t.removeLast()

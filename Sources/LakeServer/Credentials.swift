@@ -37,7 +37,8 @@ public struct Credentials: Sendable, Equatable {
     }
     let file = path(dataDirectory: configuration.dataDirectory)
     if let data = FileManager.default.contents(atPath: file) {
-      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       guard let colon = text.firstIndex(of: ":") else {
         throw ConfigurationError("\(file) must hold one line ACCESS_KEY:SECRET_KEY")
       }
@@ -72,6 +73,7 @@ public struct Credentials: Sendable, Equatable {
   static func random(_ count: Int, alphabet: String) -> String {
     var generator = SystemRandomNumberGenerator()
     let letters = Array(alphabet)
-    return String((0..<count).map { _ in letters[Int.random(in: 0..<letters.count, using: &generator)] })
+    return String(
+      (0..<count).map { _ in letters[Int.random(in: 0..<letters.count, using: &generator)] })
   }
 }

@@ -30,7 +30,8 @@ extension S3Error {
       self.init(.badDigest)
     case .io(_, _, let code) where code == ENOSPC || code == EDQUOT:
       self.init(
-        S3ErrorCode("InsufficientStorage", 507, "The server has no space left to store the object."))
+        S3ErrorCode("InsufficientStorage", 507, "The server has no space left to store the object.")
+      )
     case .io, .catalog:
       self.init(.internalError)
     }

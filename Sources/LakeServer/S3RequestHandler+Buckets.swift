@@ -46,7 +46,8 @@ extension S3RequestHandler {
       do {
         bytes = try request.body.readAll(limit: 64 * 1024)
       } catch {
-        throw S3Error(.malformedXML, "The CreateBucketConfiguration body is too large or incomplete.")
+        throw S3Error(
+          .malformedXML, "The CreateBucketConfiguration body is too large or incomplete.")
       }
       if !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) {
         try checkLocationConstraint(bytes)
@@ -78,7 +79,8 @@ extension S3RequestHandler {
     if constraint != configuration.region {
       throw S3Error(
         .illegalLocationConstraint,
-        "The \(constraint) location constraint is incompatible with the region of this server (\(configuration.region)).")
+        "The \(constraint) location constraint is incompatible with the region of this server (\(configuration.region))."
+      )
     }
   }
 

@@ -16,11 +16,13 @@ extension S3RequestHandler {
   ) throws -> HTTPResponse {
     if !parameters.responseOverrides.isEmpty && request.authentication == nil {
       throw S3Error(
-        .invalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
+        .invalidRequest,
+        "Request specific response headers cannot be used for anonymous GET requests.")
     }
     let rangeHeader = request.header("range")
     if parameters.partNumber != nil && rangeHeader != nil {
-      throw S3Error(.invalidRequest, "Cannot specify both Range header and partNumber query parameter")
+      throw S3Error(
+        .invalidRequest, "Cannot specify both Range header and partNumber query parameter")
     }
     let opened = try store.openObject(bucket: bucket, key: key)
     var descriptor: Int32? = opened.descriptor
@@ -63,7 +65,8 @@ extension S3RequestHandler {
         break
       case .unsatisfiable:
         throw S3Error(
-          .invalidRange, extra: [("RangeRequested", rangeHeader), ("ActualObjectSize", String(info.size))],
+          .invalidRange,
+          extra: [("RangeRequested", rangeHeader), ("ActualObjectSize", String(info.size))],
           headers: [("Content-Range", "bytes */\(info.size)")])
       case .range(let first, let last):
         status = 206

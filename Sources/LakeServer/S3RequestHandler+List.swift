@@ -95,7 +95,8 @@ enum ContinuationToken {
   }
 
   static func decode(_ token: String) -> String? {
-    var text = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    var text = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(
+      of: "_", with: "/")
     while text.count % 4 != 0 { text += "=" }
     guard let data = Data(base64Encoded: text), data.first == 1 else { return nil }
     return String(validating: Array(data.dropFirst()), as: UTF8.self)

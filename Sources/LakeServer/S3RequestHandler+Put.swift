@@ -33,7 +33,10 @@ extension S3RequestHandler {
       if length > configuration.maxObjectSize {
         throw S3Error(
           .entityTooLarge,
-          extra: [("ProposedSize", String(length)), ("MaxSizeAllowed", String(configuration.maxObjectSize))])
+          extra: [
+            ("ProposedSize", String(length)),
+            ("MaxSizeAllowed", String(configuration.maxObjectSize)),
+          ])
       }
     }
     let writer = try store.makeWriter(bucket: bucket, key: key)

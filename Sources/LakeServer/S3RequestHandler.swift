@@ -20,7 +20,9 @@ final class S3RequestHandler: HTTPHandler {
   private let requestCounter = Atomic<UInt64>(0)
   private let requestIDPrefix: UInt32
 
-  init(store: LakeStore, configuration: ServerConfiguration, credentials: Credentials, logger: Logger) {
+  init(
+    store: LakeStore, configuration: ServerConfiguration, credentials: Credentials, logger: Logger
+  ) {
     self.store = store
     self.configuration = configuration
     self.router = S3Router(virtualHostDomains: configuration.virtualHostDomains)
@@ -116,14 +118,16 @@ final class S3RequestHandler: HTTPHandler {
     }
     headers.add(name: "Content-Type", value: "application/xml")
     return HTTPResponse(
-      status: error.status, headers: headers, body: .bytes(Array(error.xml(requestID: requestID).utf8)))
+      status: error.status, headers: headers,
+      body: .bytes(Array(error.xml(requestID: requestID).utf8)))
   }
 
   func requestCompleted(_ record: HTTPAccessRecord) {
     guard configuration.accessLog else { return }
     // The path only: a query may hold a presigned signature and credential.
     let requestID = record.responseHeaders["x-amz-request-id"] ?? "-"
-    let millis = Double(record.duration.components.attoseconds) / 1e15
+    let millis =
+      Double(record.duration.components.attoseconds) / 1e15
       + Double(record.duration.components.seconds) * 1000
     logger.info(
       "\(record.head.method) \(record.head.path) \(record.status)",
@@ -148,6 +152,8 @@ struct S3Request {
 
 enum Owner {
   /// A stable 64-hex-digit owner ID derived from the access key (which is not secret).
-  static func id(accessKey: String) -> String { SigV4.sha256Hex(Array(("lakestore-owner:" + accessKey).utf8)) }
+  static func id(accessKey: String) -> String {
+    SigV4.sha256Hex(Array(("lakestore-owner:" + accessKey).utf8))
+  }
   static let displayName = "lakestore"
 }

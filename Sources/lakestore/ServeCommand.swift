@@ -132,7 +132,9 @@ struct ServeCommand: ParsableCommand {
       say("secret key: as configured")
     }
     if configuration.accessKey == nil {
-      say("try: curl --aws-sigv4 aws:amz:\(configuration.region):s3 --user \"$(cat \(credentialsFile))\" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \(endpoint)/")
+      say(
+        "try: curl --aws-sigv4 aws:amz:\(configuration.region):s3 --user \"$(cat \(credentialsFile))\" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \(endpoint)/"
+      )
     }
   }
 

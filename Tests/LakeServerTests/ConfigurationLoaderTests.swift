@@ -52,7 +52,8 @@ final class ConfigurationLoaderTests: XCTestCase {
 
   func testErrorsNameTheirSource() {
     XCTAssertThrowsError(
-      try ConfigurationLoader.load(configFile: nil, environment: ["LAKESTORE_WORKERS": "zero"], flags: [:])
+      try ConfigurationLoader.load(
+        configFile: nil, environment: ["LAKESTORE_WORKERS": "zero"], flags: [:])
     ) { error in
       XCTAssertTrue("\(error)".contains("LAKESTORE_WORKERS"), "\(error)")
     }

@@ -1,0 +1,85 @@
+import Logging
+
+extension Catalog {
+  /// Forward-only schema migrations; migration `i` takes `PRAGMA user_version` from `i` to
+  /// `i + 1`. Never edit a shipped migration: append a new one.
+  static let migrations: [String] = [
+    // 1: buckets, objects, intents, changes.
+    """
+    CREATE TABLE buckets (
+      name TEXT NOT NULL PRIMARY KEY,
+      created_ms INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE objects (
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      etag TEXT NOT NULL,
+      modified_ms INTEGER NOT NULL,
+      content_type TEXT,
+      cache_control TEXT,
+      content_disposition TEXT,
+      content_encoding TEXT,
+      content_language TEXT,
+      expires TEXT,
+      user_metadata TEXT,
+      storage_path TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY (bucket, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX objects_by_storage_path ON objects (storage_path);
+
+    CREATE TABLE intents (
+      id INTEGER PRIMARY KEY,
+      op TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      tmp_name TEXT,
+      storage_path TEXT NOT NULL,
+      fallback_path TEXT,
+      size INTEGER,
+      etag TEXT,
+      metadata TEXT,
+      object_seq INTEGER,
+      created_ms INTEGER NOT NULL
+    );
+    CREATE INDEX intents_by_bucket ON intents (bucket);
+
+    CREATE TABLE changes (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      op TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+      size INTEGER,
+      etag TEXT,
+      at_ms INTEGER NOT NULL
+    );
+    """
+  ]
+
+  /// The schema version this build writes.
+  static var schemaVersion: Int { migrations.count }
+
+  /// Applies the migrations the database has not seen yet, each in its own transaction.
+  /// Throws `.catalog` when the database is newer than this build.
+  static func migrate(_ connection: SQLiteConnection, logger: Logger) throws(LakeError) {
+    let version = Int(try connection.scalar("PRAGMA user_version") ?? 0)
+    guard version <= migrations.count else {
+      throw .catalog(
+        "catalog schema version \(version) is newer than this build (\(migrations.count))")
+    }
+    for (index, script) in migrations.enumerated() where index >= version {
+      try connection.execute("BEGIN IMMEDIATE")
+      do {
+        try connection.execute(script)
+        try connection.execute("PRAGMA user_version = \(index + 1)")
+        try connection.execute("COMMIT")
+      } catch {
+        try? connection.execute("ROLLBACK")
+        throw error
+      }
+      logger.info("migrated catalog", metadata: ["version": "\(index + 1)"])
+    }
+  }
+}

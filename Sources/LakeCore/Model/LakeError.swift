@@ -1,0 +1,26 @@
+/// Every error LakeCore throws.
+///
+/// The cases map onto S3 errors in the server glue; LakeCore itself knows nothing of HTTP.
+/// Associated strings are human-readable reasons or names, never object contents.
+public enum LakeError: Error, Sendable, Equatable {
+  /// The bucket name breaks the S3 general-purpose naming rules; the string is the reason.
+  case invalidBucketName(String)
+  /// The named bucket does not exist.
+  case noSuchBucket(String)
+  /// Reserved for a bucket owned by someone else; LakeCore never throws it.
+  case bucketAlreadyExists(String)
+  /// The named bucket still holds objects (or writes to it are in flight).
+  case bucketNotEmpty(String)
+  /// The key does not exist in the bucket.
+  case noSuchKey(bucket: String, key: String)
+  /// The key is empty or longer than `StoreOptions.maxKeyBytes`; the string is the reason.
+  case invalidKey(String)
+  /// A write condition (`If-None-Match: *`, `If-Match`) did not hold.
+  case preconditionFailed
+  /// The MD5 of the written bytes differs from the `Content-MD5` the client sent.
+  case digestMismatch
+  /// A system call failed; `path` is relative to the data directory where possible.
+  case io(operation: String, path: String, errno: Int32)
+  /// The SQLite catalog failed, or the store is closed.
+  case catalog(String)
+}

@@ -1,0 +1,14 @@
+/// Configuration of a `LakeStore`, fixed when the store opens.
+public struct StoreOptions: Sendable {
+  /// The longest key accepted, in UTF-8 bytes. Default 1024 (the S3 limit).
+  public var maxKeyBytes: Int = 1024
+  /// How many read-only SQLite connections serve lookups and listings side by side with the
+  /// writer. Callers beyond this many wait for a free one. Default 4; at least 1 is used.
+  public var readerConnections: Int = 4
+  /// How many per-key lock stripes serialize writes to the same key. Default 1024.
+  public var keyLockStripes: Int = 1024
+  /// The most catalog writes one group commit batches into a single transaction. Default 256.
+  public var maxCommitBatch: Int = 256
+
+  public init() {}
+}

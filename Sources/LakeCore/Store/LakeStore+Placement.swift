@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension LakeStore {
+  /// Where `place` put a file.
+  struct Placed {
+    /// The storage path the file now has.
+    var storagePath: String
+    /// Set when the rename happened but fsyncing its directory failed: the write must not be
+    /// acknowledged as durable, yet the file has replaced whatever was at that path.
+    var syncFailure: LakeError?
+  }
+
+  /// Renames the temp file into its plain path, or into overflow when the plain path
+  /// conflicts with the directory tree, then fsyncs the destination directory. Call holding
+  /// the key's lock. Throws `.io` only when no rename happened (the temp file is still in
+  /// `tmp/`); an fsync failure after the rename is returned in `Placed.syncFailure`.
+  ///
+  /// Directories are walked with `O_NOFOLLOW` from the bucket directory, so no key can reach
+  /// outside it even if symlinks were planted in the tree.
+  func place(tmpName: String, plan: PlacementPlan) throws(LakeError) -> Placed {
+    if let components = plan.components {
+      let directory = try pruneLock.withShared { () throws(LakeError) -> Int32? in
+        try renameIntoTree(tmpName: tmpName, bucket: plan.bucket, components: components)
+      }
+      if let directory {
+        defer { FileOps.closeDescriptor(directory) }
+        return Placed(
+          storagePath: plan.preferredPath,
+          syncFailure: syncDirectory(directory, plan.preferredPath))
+      }
+      logger.debug(
+        "key conflicts with the directory tree; storing it in overflow",
+        metadata: ["bucket": "\(plan.bucket)"])
+    }
+    let directory = try pruneLock.withShared { () throws(LakeError) -> Int32 in
+      try renameIntoOverflow(tmpName: tmpName, plan: plan)
+    }
+    defer { FileOps.closeDescriptor(directory) }
+    return Placed(
+      storagePath: plan.overflowPath, syncFailure: syncDirectory(directory, plan.overflowPath))
+  }
+
+  /// Returns the destination directory, or nil on a file/directory conflict.
+  private func renameIntoTree(tmpName: String, bucket: String, components: [String])
+    throws(LakeError) -> Int32?
+  {
+    let path = bucket + "/" + components.joined(separator: "/")
+    do throws(Errno) {
+      let parents = [bucket] + components.dropLast()
+      guard
+        let directory = try DirectoryWalk.descend(
+          from: layout.root, through: parents[...], create: true)
+      else { return nil }
+      do throws(Errno) {
+        try FileOps.rename(layout.tmp, tmpName, directory, components[components.count - 1])
+        return directory
+      } catch {
+        FileOps.closeDescriptor(directory)
+        if error.code == EISDIR || error.code == ENOTDIR || error.code == ENOTEMPTY {
+          return nil
+        }
+        throw error
+      }
+    } catch {
+      throw error.lakeError("rename", path)
+    }
+  }
+
+  private func renameIntoOverflow(tmpName: String, plan: PlacementPlan) throws(LakeError) -> Int32 {
+    do throws(Errno) {
+      guard
+        let directory = try DirectoryWalk.descend(
+          from: layout.overflow, through: [plan.bucket], create: true)
+      else { throw Errno(code: ENOTDIR) }
+      do throws(Errno) {
+        try FileOps.rename(layout.tmp, tmpName, directory, plan.overflowName)
+      } catch {
+        FileOps.closeDescriptor(directory)
+        throw error
+      }
+      return directory
+    } catch {
+      throw error.lakeError("rename", plan.overflowPath)
+    }
+  }
+
+  /// Fsyncs a directory; returns the failure instead of throwing it.
+  private func syncDirectory(_ directory: Int32, _ path: String) -> LakeError? {
+    do throws(Errno) {
+      try FileOps.sync(directory)
+      return nil
+    } catch {
+      return error.lakeError("fsync directory of", path)
+    }
+  }
+
+  /// Unlinks the file at a storage path (a missing file is fine) and fsyncs its directory.
+  /// Throws `.io` only when the file could not be unlinked; a failed fsync after the unlink is
+  /// returned instead, since the file is gone either way.
+  @discardableResult
+  func removeStoredFile(_ storagePath: String) throws(LakeError) -> LakeError? {
+    let directory: Int32
+    let name: String
+    do throws(Errno) {
+      (directory, name) = try DirectoryWalk.openParent(from: layout.root, of: storagePath)
+    } catch {
+      if error.code == ENOENT || error.code == ENOTDIR { return nil }
+      throw error.lakeError("unlink", storagePath)
+    }
+    defer { FileOps.closeDescriptor(directory) }
+    do throws(Errno) {
+      try FileOps.unlink(directory, name)
+    } catch {
+      if error.code == ENOENT { return nil }
+      throw error.lakeError("unlink", storagePath)
+    }
+    return syncDirectory(directory, storagePath)
+  }
+
+  /// Removes the now-empty parent directories of a plain storage path `<bucket>/<a>/<b>/…`,
+  /// deepest first, up to but not including the bucket directory. Holds the prune lock
+  /// exclusively, so no PUT is between opening such a directory and renaming into it.
+  func pruneEmptyParents(of storagePath: String) {
+    let components = PathComponents.split(storagePath)
+    guard components.count > 2, !storagePath.hasPrefix(DataLayout.overflowPrefix) else { return }
+    pruneLock.withExclusive {
+      var directories: [Int32] = []
+      defer { directories.forEach(FileOps.closeDescriptor) }
+      guard let bucket = try? FileOps.openDirectory(layout.root, components[0]) else { return }
+      directories.append(bucket)
+      for name in components[1..<(components.count - 2)] {
+        guard let next = try? FileOps.openDirectory(directories[directories.count - 1], name)
+        else { return }
+        directories.append(next)
+      }
+      // directories[i] is the parent of components[i + 1]; remove from the deepest up. No
+      // fsync: an empty directory that reappears after a crash is harmless.
+      for index in stride(from: directories.count - 1, through: 0, by: -1) {
+        do throws(Errno) {
+          try FileOps.unlink(directories[index], components[index + 1], isDirectory: true)
+        } catch  where error.code == ENOENT {
+          continue
+        } catch {
+          break  // ENOTEMPTY (or EEXIST): still in use, and so is every ancestor
+        }
+      }
+    }
+  }
+}

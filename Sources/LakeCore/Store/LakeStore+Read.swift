@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension LakeStore {
+  /// The key's current row (HEAD). Throws `.invalidKey`, `.noSuchBucket`, `.noSuchKey`.
+  public func objectInfo(bucket: String, key: String) throws(LakeError) -> ObjectInfo {
+    try checkOpen()
+    try validateKey(key)
+    if let info = try catalog.object(bucket: bucket, key: key) { return info }
+    try requireBucket(bucket)
+    throw .noSuchKey(bucket: bucket, key: key)
+  }
+
+  /// Opens the key's object for reading (GET). `info` describes exactly the bytes behind the
+  /// descriptor; a later overwrite or delete does not disturb reading it. The caller owns the
+  /// descriptor and must close it.
+  ///
+  /// Does not take the key's lock unless a write to the same lock stripe overlaps: it checks
+  /// the stripe's change counter before the lookup and after the open (a seqlock).
+  /// Throws `.invalidKey`, `.noSuchBucket`, `.noSuchKey`, or `.io` when the file is missing,
+  /// is not a regular file, or its size differs from the catalog (run `fsck`).
+  public func openObject(bucket: String, key: String) throws(LakeError) -> OpenedObject {
+    try checkOpen()
+    try validateKey(key)
+    let stripe = keyLocks.stripe(bucket: bucket, key: key)
+    for _ in 0..<3 {
+      let before = stripe.currentVersion()
+      if before % 2 == 1 { break }  // a write is mid-change: wait for it on the lock
+      do {
+        let opened = try lookupAndOpen(bucket: bucket, key: key)
+        if stripe.currentVersion() == before { return opened }
+        FileOps.closeDescriptor(opened.descriptor)
+      } catch {
+        if stripe.currentVersion() == before { throw error }
+      }
+    }
+    return try stripe.withLock { () throws(LakeError) -> OpenedObject in
+      try lookupAndOpen(bucket: bucket, key: key)
+    }
+  }
+
+  private func lookupAndOpen(bucket: String, key: String) throws(LakeError) -> OpenedObject {
+    guard let info = try catalog.object(bucket: bucket, key: key) else {
+      try requireBucket(bucket)
+      throw .noSuchKey(bucket: bucket, key: key)
+    }
+    let (descriptor, size): (Int32, Int64)
+    do {
+      (descriptor, size) = try DirectoryWalk.openRegularFile(
+        from: layout.root, at: info.storagePath)
+    } catch {
+      throw error.lakeError("open", info.storagePath)
+    }
+    guard size == info.size else {
+      FileOps.closeDescriptor(descriptor)
+      throw .io(
+        operation: "open (file size differs from the catalog; run fsck)", path: info.storagePath,
+        errno: EIO)
+    }
+    return OpenedObject(info: info, descriptor: descriptor)
+  }
+}

@@ -1,0 +1,117 @@
+import Crypto
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension LakeStore {
+  /// Settles the writes a crash interrupted, from the catalog's intents alone (the data tree
+  /// is never walked), then empties `tmp/`. Runs once, in `init`, before any other call.
+  ///
+  /// - PUT intent whose temp file still exists: the rename never happened; drop both.
+  /// - PUT intent whose temp file is gone: the rename happened. If the preferred or fallback
+  ///   path holds a regular file with the recorded size and MD5, roll forward (commit the row,
+  ///   remove a replaced file); otherwise drop the intent.
+  /// - DELETE intent: if the row still has the recorded sequence number, finish the delete.
+  /// - Remaining files in `tmp/` predate their intent: delete them.
+  func recover() throws(LakeError) {
+    let intents = try catalog.intents()
+    for intent in intents {
+      switch intent {
+      case .put(let put): try recoverPut(put)
+      case .delete(let delete): try recoverDelete(delete)
+      }
+    }
+    let litter = removeTemporaryFiles()
+    if !intents.isEmpty || litter > 0 {
+      logger.info(
+        "recovered interrupted writes",
+        metadata: ["intents": "\(intents.count)", "tempFilesRemoved": "\(litter)"])
+    }
+  }
+
+  private func recoverPut(_ intent: PutIntent) throws(LakeError) {
+    if (try? FileOps.status(layout.tmp, intent.tmpName)) != nil {
+      try? FileOps.unlink(layout.tmp, intent.tmpName)
+      try catalog.deleteIntent(intent.id)
+      return
+    }
+    let candidates = [intent.storagePath] + (intent.fallbackPath.map { [$0] } ?? [])
+    guard let placed = candidates.first(where: { holdsObject($0, of: intent) }) else {
+      if let fallback = intent.fallbackPath { _ = try? removeStoredFile(fallback) }
+      try catalog.deleteIntent(intent.id)
+      return
+    }
+    let current = try catalog.object(bucket: intent.bucket, key: intent.key)
+    if let current, current.storagePath == placed, current.etag == intent.etag,
+      current.size == intent.size
+    {
+      try catalog.deleteIntent(intent.id)  // a later write of the same bytes already won
+      return
+    }
+    let row = ObjectInfo(
+      bucket: intent.bucket, key: intent.key, size: intent.size, etag: intent.etag,
+      lastModified: Milliseconds.date(Milliseconds.now()), metadata: intent.metadata,
+      storagePath: placed, sequence: 0)
+    _ = try catalog.finishPut(intentID: intent.id, object: row)
+    if let current, current.storagePath != placed {
+      _ = try? removeStoredFile(current.storagePath)
+      pruneEmptyParents(of: current.storagePath)
+    }
+  }
+
+  private func recoverDelete(_ intent: DeleteIntent) throws(LakeError) {
+    let current = try catalog.object(bucket: intent.bucket, key: intent.key)
+    guard let current, current.sequence == intent.objectSequence else {
+      try catalog.deleteIntent(intent.id)
+      return
+    }
+    _ = try removeStoredFile(current.storagePath)  // unlinked either way; finish the delete
+    try catalog.finishDelete(intent)
+    pruneEmptyParents(of: current.storagePath)
+  }
+
+  /// Whether the file at `storagePath` is exactly the intent's object (size, then MD5).
+  private func holdsObject(_ storagePath: String, of intent: PutIntent) -> Bool {
+    guard let (fd, size) = try? DirectoryWalk.openRegularFile(from: layout.root, at: storagePath)
+    else { return false }
+    defer { FileOps.closeDescriptor(fd) }
+    guard size == intent.size else { return false }
+    return (try? Self.md5(of: fd)).map(Hex.encode) == intent.etag
+  }
+
+  /// MD5 of an open file from offset 0.
+  static func md5(of fd: Int32) throws(Errno) -> [UInt8] {
+    var hash = Insecure.MD5()
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    var offset: off_t = 0
+    while true {
+      let count = pread(fd, buffer.baseAddress, buffer.count, offset)
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw Errno.current
+      }
+      if count == 0 { break }
+      hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+      offset += off_t(count)
+    }
+    return Array(hash.finalize())
+  }
+
+  /// Deletes every file in `tmp/`; returns how many. Only safe while no writer is active.
+  private func removeTemporaryFiles() -> Int {
+    guard let entries = try? DirectoryIterator(directory: layout.tmp) else { return 0 }
+    var names: [String] = []
+    while let entry = try? entries.next() {
+      if let name = entry.name, entry.kind != .directory { names.append(name) }
+    }
+    var removed = 0
+    for name in names where (try? FileOps.unlink(layout.tmp, name)) != nil {
+      removed += 1
+    }
+    return removed
+  }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// An S3-style object store on a local directory: buckets are directories, objects are plain
+/// files at `<data>/<bucket>/<key>` (or in an overflow area when the key is not a safe path),
+/// and a SQLite catalog records every object, answers every listing, and makes writes atomic
+/// and crash-safe.
+///
+/// Thread rule: every method is synchronous, may block on disk I/O and SQLite, and may be
+/// called from many threads at once. Do not call it from the Swift concurrency cooperative
+/// pool. One store owns its data directory (an `flock` keeps other stores out).
+public final class LakeStore: Sendable {
+  let options: StoreOptions
+  let logger: Logger
+  let layout: DataLayout
+  let catalog: Catalog
+  let keyLocks: KeyLockTable
+  let pruneLock = PruneLock()
+  private let isClosed = Atomic<Bool>(false)
+
+  /// Opens the store at `dataDirectory`: creates the directory layout if needed, takes the
+  /// directory lock, opens and migrates the catalog, and recovers writes a crash interrupted
+  /// (from the catalog's intents, without walking the data tree).
+  ///
+  /// Throws `.io` when the directory cannot be created or is in use by another store, and
+  /// `.catalog` when the catalog cannot be opened or migrated.
+  public init(dataDirectory: String, options: StoreOptions = StoreOptions(), logger: Logger)
+    throws(LakeError)
+  {
+    self.options = options
+    self.logger = logger
+    layout = try DataLayout(rootPath: dataDirectory)
+    catalog = try Catalog(path: layout.catalogPath, options: options, logger: logger)
+    keyLocks = KeyLockTable(count: options.keyLockStripes)
+    if !layout.namesAreExact {
+      logger.info("the filesystem folds case or normalizes names; storing every key in overflow")
+    }
+    try recover()
+  }
+
+  deinit {
+    close()
+  }
+
+  /// Checkpoints the WAL, closes the catalog connections and releases the directory lock.
+  /// Idempotent. Waits for in-flight catalog reads; calls made afterwards throw
+  /// `.catalog("store is closed")`. Open `ObjectWriter`s may still be aborted.
+  public func close() {
+    guard !isClosed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+    catalog.close()
+    layout.releaseLock()
+  }
+
+  /// What the catalog has done since the store opened (for tests and metrics).
+  public func catalogStatistics() -> CatalogStatistics {
+    catalog.counters.snapshot
+  }
+
+  func checkOpen() throws(LakeError) {
+    if isClosed.load(ordering: .relaxed) { throw .catalog("store is closed") }
+  }
+
+  /// Throws `.invalidKey` for an empty key or one longer than `options.maxKeyBytes`.
+  func validateKey(_ key: String) throws(LakeError) {
+    if key.isEmpty { throw .invalidKey("the key is empty") }
+    let length = key.utf8.count
+    if length > options.maxKeyBytes {
+      throw .invalidKey("the key is \(length) bytes long; the limit is \(options.maxKeyBytes)")
+    }
+  }
+
+  /// Throws `.noSuchBucket` unless the bucket exists.
+  func requireBucket(_ bucket: String) throws(LakeError) {
+    guard try catalog.bucketExists(bucket) else { throw .noSuchBucket(bucket) }
+  }
+}

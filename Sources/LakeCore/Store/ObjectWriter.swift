@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Streams one object's bytes into a temp file in `.lakestore/tmp/`, hashing MD5 as it goes;
+/// nothing is visible until `LakeStore.commit`. Never buffers the object.
+///
+/// Thread rule: not Sendable; one thread writes, then commits or aborts. If the writer is
+/// dropped without either, its temp file is removed.
+public final class ObjectWriter {
+  private enum State {
+    case open
+    case sealed
+    case finished
+  }
+
+  /// What `seal` hands to the commit.
+  struct Sealed {
+    var tmpName: String
+    var size: Int64
+    var md5: [UInt8]
+  }
+
+  let bucket: String
+  let key: String
+  let layout: DataLayout
+  let tmpName: String
+  private var descriptor: Int32
+  private var md5 = Insecure.MD5()
+  private var state = State.open
+
+  /// Bytes accepted by `write` so far.
+  public private(set) var bytesWritten: Int64 = 0
+
+  /// Creates the temp file (`O_EXCL`, unique name). Throws `.io`.
+  init(bucket: String, key: String, layout: DataLayout) throws(LakeError) {
+    let name = "put-" + UUID().uuidString.lowercased()
+    do throws(Errno) {
+      descriptor = try FileOps.open(
+        layout.tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
+    } catch {
+      throw error.lakeError("create", ".lakestore/tmp/" + name)
+    }
+    self.bucket = bucket
+    self.key = key
+    self.layout = layout
+    self.tmpName = name
+  }
+
+  deinit {
+    if state != .finished { discard() }
+  }
+
+  /// Appends `bytes` to the temp file (looping over partial writes) and to the MD5.
+  /// Throws `.io` on a write error (for example ENOSPC); the writer should then be aborted.
+  public func write(_ bytes: UnsafeRawBufferPointer) throws(LakeError) {
+    guard state == .open else { throw .io(operation: "write", path: tmpPath, errno: EBADF) }
+    do throws(Errno) {
+      try FileOps.writeAll(descriptor, bytes)
+    } catch {
+      throw error.lakeError("write", tmpPath)
+    }
+    md5.update(bufferPointer: bytes)
+    bytesWritten += Int64(bytes.count)
+  }
+
+  /// Appends a byte array; see `write(_:)` for the contract.
+  public func write(_ bytes: [UInt8]) throws(LakeError) {
+    // withUnsafeBytes only rethrows untyped errors, so carry the typed one out by hand.
+    let failure = bytes.withUnsafeBytes { raw -> LakeError? in
+      do throws(LakeError) {
+        try write(raw)
+        return nil
+      } catch {
+        return error
+      }
+    }
+    if let failure { throw failure }
+  }
+
+  /// Removes the temp file; the writer can no longer be used. Idempotent.
+  public func abort() {
+    if state != .finished { discard() }
+  }
+
+  var tmpPath: String { ".lakestore/tmp/" + tmpName }
+
+  /// Fsyncs and closes the temp file and finishes the MD5. On error the writer is discarded.
+  func seal() throws(LakeError) -> Sealed {
+    guard state == .open else { throw .io(operation: "commit", path: tmpPath, errno: EBADF) }
+    do throws(Errno) {
+      try FileOps.sync(descriptor)
+    } catch {
+      discard()
+      throw error.lakeError("fsync", tmpPath)
+    }
+    FileOps.closeDescriptor(descriptor)
+    descriptor = -1
+    state = .sealed
+    return Sealed(tmpName: tmpName, size: bytesWritten, md5: Array(md5.finalize()))
+  }
+
+  /// The temp file has been renamed into place: nothing to clean up any more.
+  func markCommitted() {
+    state = .finished
+  }
+
+  /// Closes (if still open) and unlinks the temp file.
+  func discard() {
+    if descriptor >= 0 {
+      FileOps.closeDescriptor(descriptor)
+      descriptor = -1
+    }
+    try? FileOps.unlink(layout.tmp, tmpName)
+    state = .finished
+  }
+}
+
+@available(*, unavailable)
+extension ObjectWriter: Sendable {}

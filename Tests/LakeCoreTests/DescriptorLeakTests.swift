@@ -1,0 +1,37 @@
+import XCTest
+
+@testable import LakeCore
+
+/// A long-running server must not leak file descriptors on any path, including failures.
+final class DescriptorLeakTests: XCTestCase {
+  private func openDescriptorCount() throws -> Int {
+    try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+  }
+
+  func testOperationsAndFailuresCloseTheirDescriptors() throws {
+    let (store, directory) = try makeStore()
+    _ = try store.createBucket("bkt")
+    try put(store, "bkt", "warm/up", "x")  // let SQLite open its WAL and shm files
+    _ = try listAll(store, "bkt")
+    let baseline = try openDescriptorCount()
+
+    for round in 0..<20 {
+      try put(store, "bkt", "a/b/c/\(round)", "plain")
+      try put(store, "bkt", "a//\(round)", "overflow")
+      try put(store, "bkt", "f\(round)", "file")
+      try put(store, "bkt", "f\(round)/g", "conflict")
+      _ = try get(store, "bkt", "a/b/c/\(round)")
+      XCTAssertThrowsError(try store.openObject(bucket: "bkt", key: "missing/\(round)"))
+      XCTAssertThrowsError(
+        try put(store, "bkt", "f\(round)", Array("x".utf8), condition: .ifNoneMatchAny))
+      let writer = try store.makeWriter(bucket: "bkt", key: "aborted")
+      writer.abort()
+      try store.deleteObject(bucket: "bkt", key: "a/b/c/\(round)")
+    }
+    try FileManager.default.createSymbolicLink(
+      atPath: directory.url("bkt/link"), withDestinationPath: "/")
+    _ = try store.fsck(repair: true) { _ in }
+    _ = try listAll(store, "bkt", delimiter: "/", pageSize: 3)
+    XCTAssertEqual(try openDescriptorCount(), baseline)
+  }
+}
