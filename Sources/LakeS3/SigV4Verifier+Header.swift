@@ -103,15 +103,18 @@ extension SigV4Verifier {
       extra: [("ArgumentName", "x-amz-content-sha256"), ("ArgumentValue", text)])
   }
 
-  /// `host` must be signed, and so must every `x-amz-*` header present (as S3 requires).
-  func checkSignedHeaders(_ signed: [String], request: SigV4RequestView) throws(S3Error) {
+  /// `host` must be signed, and so must every `x-amz-*` header present (as S3 requires),
+  /// except those in `exempt`.
+  func checkSignedHeaders(
+    _ signed: [String], request: SigV4RequestView, exempt: Set<String> = []
+  ) throws(S3Error) {
     guard signed.contains("host") else {
       throw S3Error(.accessDenied, "The host header must be signed.")
     }
     let signedSet = Set(signed)
     let unsigned = Set(
       request.headers.map { $0.name.lowercased() }.filter {
-        $0.hasPrefix("x-amz-") && !signedSet.contains($0)
+        $0.hasPrefix("x-amz-") && !signedSet.contains($0) && !exempt.contains($0)
       })
     if !unsigned.isEmpty {
       throw S3Error(
@@ -161,7 +164,7 @@ extension SigV4Verifier {
         break
       }
     }
-    guard matched, let first else {
+    guard matched else {
       throw S3Error(
         .signatureDoesNotMatch, nil,
         extra: [
