@@ -18,16 +18,39 @@ public enum S3Date {
     return parts
   }
 
-  private static func pad(_ value: Int32, _ width: Int) -> String {
-    let text = String(value)
-    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+  /// Appends `value` as `width` decimal digits (zero-padded) to `out`.
+  @inline(__always)
+  private static func digits(_ value: Int32, _ width: Int, _ out: inout [UInt8]) {
+    var divisor: Int32 = 1
+    for _ in 1..<width { divisor &*= 10 }
+    var v = value
+    while divisor > 0 {
+      out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: (v / divisor) % 10))
+      v %= divisor
+      divisor /= 10
+    }
+  }
+
+  private static func text(_ build: (inout [UInt8]) -> Void) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(32)
+    build(&out)
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// `20130524T000000Z`, the SigV4 `x-amz-date` form.
   public static func amzDate(_ date: Date) -> String {
     let t = components(date)
-    return pad(t.tm_year + 1900, 4) + pad(t.tm_mon + 1, 2) + pad(t.tm_mday, 2) + "T"
-      + pad(t.tm_hour, 2) + pad(t.tm_min, 2) + pad(t.tm_sec, 2) + "Z"
+    return text { out in
+      digits(t.tm_year + 1900, 4, &out)
+      digits(t.tm_mon + 1, 2, &out)
+      digits(t.tm_mday, 2, &out)
+      out.append(UInt8(ascii: "T"))
+      digits(t.tm_hour, 2, &out)
+      digits(t.tm_min, 2, &out)
+      digits(t.tm_sec, 2, &out)
+      out.append(UInt8(ascii: "Z"))
+    }
   }
 
   /// `20130524`, the SigV4 credential-scope date.
@@ -36,20 +59,45 @@ public enum S3Date {
   /// `2009-10-12T17:50:30.000Z`, the form of dates in S3 XML documents.
   public static func iso8601(_ date: Date) -> String {
     let t = components(date)
-    let millis = Int32(
-      ((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000)
-        .rounded(.down))
-    return pad(t.tm_year + 1900, 4) + "-" + pad(t.tm_mon + 1, 2) + "-" + pad(t.tm_mday, 2) + "T"
-      + pad(t.tm_hour, 2) + ":" + pad(t.tm_min, 2) + ":" + pad(t.tm_sec, 2) + "."
-      + pad(millis, 3) + "Z"
+    let seconds = date.timeIntervalSince1970
+    let millis = Int32(((seconds - seconds.rounded(.down)) * 1000).rounded(.down))
+    return text { out in
+      digits(t.tm_year + 1900, 4, &out)
+      out.append(UInt8(ascii: "-"))
+      digits(t.tm_mon + 1, 2, &out)
+      out.append(UInt8(ascii: "-"))
+      digits(t.tm_mday, 2, &out)
+      out.append(UInt8(ascii: "T"))
+      digits(t.tm_hour, 2, &out)
+      out.append(UInt8(ascii: ":"))
+      digits(t.tm_min, 2, &out)
+      out.append(UInt8(ascii: ":"))
+      digits(t.tm_sec, 2, &out)
+      out.append(UInt8(ascii: "."))
+      digits(millis, 3, &out)
+      out.append(UInt8(ascii: "Z"))
+    }
   }
 
   /// `Fri, 24 May 2013 00:00:00 GMT`, the HTTP date (RFC 9110 §5.6.7 IMF-fixdate).
   public static func httpDate(_ date: Date) -> String {
     let t = components(date)
-    return weekdays[Int(t.tm_wday)] + ", " + pad(t.tm_mday, 2) + " " + months[Int(t.tm_mon)] + " "
-      + pad(t.tm_year + 1900, 4) + " " + pad(t.tm_hour, 2) + ":" + pad(t.tm_min, 2) + ":"
-      + pad(t.tm_sec, 2) + " GMT"
+    return text { out in
+      out.append(contentsOf: weekdays[Int(t.tm_wday)].utf8)
+      out.append(contentsOf: ", ".utf8)
+      digits(t.tm_mday, 2, &out)
+      out.append(UInt8(ascii: " "))
+      out.append(contentsOf: months[Int(t.tm_mon)].utf8)
+      out.append(UInt8(ascii: " "))
+      digits(t.tm_year + 1900, 4, &out)
+      out.append(UInt8(ascii: " "))
+      digits(t.tm_hour, 2, &out)
+      out.append(UInt8(ascii: ":"))
+      digits(t.tm_min, 2, &out)
+      out.append(UInt8(ascii: ":"))
+      digits(t.tm_sec, 2, &out)
+      out.append(contentsOf: " GMT".utf8)
+    }
   }
 
   private static func makeDate(

@@ -9,7 +9,7 @@ extension S3RequestHandler {
   {
     var headers = headers
     headers.replaceOrAdd(name: "Content-Type", value: "application/xml")
-    return HTTPResponse(status: status, headers: headers, body: .bytes(Array(writer.result.utf8)))
+    return HTTPResponse(status: status, headers: headers, body: .bytes(writer.bytes))
   }
 
   func writeOwner(_ xml: inout XMLWriter) {
