@@ -69,3 +69,21 @@ def test_aws_cli_s3_and_s3api(server, tmpdir_path):
     assert "tree/" not in listing and "api.txt" in listing
     failed = aws(server, "s3api", "get-object", "--bucket", "cli-bucket", "--key", "missing", dst, check=False)
     assert failed.returncode != 0 and "NoSuchKey" in failed.stderr
+
+
+def test_curl_chunked_upload_from_stdin(server):
+    # curl -T - streams stdin with Transfer-Encoding: chunked (no Content-Length).
+    import hashlib
+
+    curl(server, "-X", "PUT", path="/chunky")
+    data = os.urandom(3_000_000)
+    cmd = [
+        "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--aws-sigv4", "aws:amz:us-east-1:s3",
+        "--user", f"{ACCESS_KEY}:{SECRET_KEY}", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+        "-T", "-", server.endpoint + "/chunky/streamed.bin",
+    ]
+    result = subprocess.run(cmd, input=data, capture_output=True, timeout=60)
+    assert result.stdout == b"200", result
+    status, headers, body = curl(server, path="/chunky/streamed.bin")
+    assert status == 200 and body == data
+    assert headers["etag"] == '"%s"' % hashlib.md5(data).hexdigest()
