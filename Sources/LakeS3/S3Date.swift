@@ -31,6 +31,15 @@ public enum S3Date {
     }
   }
 
+  /// Appends `HH<sep>mm<sep>ss` (no separator when `separator` is nil).
+  private static func clock(_ t: tm, separator: UInt8?, _ out: inout [UInt8]) {
+    digits(t.tm_hour, 2, &out)
+    if let separator { out.append(separator) }
+    digits(t.tm_min, 2, &out)
+    if let separator { out.append(separator) }
+    digits(t.tm_sec, 2, &out)
+  }
+
   private static func text(_ build: (inout [UInt8]) -> Void) -> String {
     var out: [UInt8] = []
     out.reserveCapacity(32)
@@ -46,9 +55,7 @@ public enum S3Date {
       digits(t.tm_mon + 1, 2, &out)
       digits(t.tm_mday, 2, &out)
       out.append(UInt8(ascii: "T"))
-      digits(t.tm_hour, 2, &out)
-      digits(t.tm_min, 2, &out)
-      digits(t.tm_sec, 2, &out)
+      clock(t, separator: nil, &out)
       out.append(UInt8(ascii: "Z"))
     }
   }
@@ -68,11 +75,7 @@ public enum S3Date {
       out.append(UInt8(ascii: "-"))
       digits(t.tm_mday, 2, &out)
       out.append(UInt8(ascii: "T"))
-      digits(t.tm_hour, 2, &out)
-      out.append(UInt8(ascii: ":"))
-      digits(t.tm_min, 2, &out)
-      out.append(UInt8(ascii: ":"))
-      digits(t.tm_sec, 2, &out)
+      clock(t, separator: UInt8(ascii: ":"), &out)
       out.append(UInt8(ascii: "."))
       digits(millis, 3, &out)
       out.append(UInt8(ascii: "Z"))
@@ -91,11 +94,7 @@ public enum S3Date {
       out.append(UInt8(ascii: " "))
       digits(t.tm_year + 1900, 4, &out)
       out.append(UInt8(ascii: " "))
-      digits(t.tm_hour, 2, &out)
-      out.append(UInt8(ascii: ":"))
-      digits(t.tm_min, 2, &out)
-      out.append(UInt8(ascii: ":"))
-      digits(t.tm_sec, 2, &out)
+      clock(t, separator: UInt8(ascii: ":"), &out)
       out.append(contentsOf: " GMT".utf8)
     }
   }

@@ -20,14 +20,7 @@ struct FsckCommand: ParsableCommand {
   func run() throws {
     var flags: [String: String] = [:]
     if let data { flags["data"] = data }
-    let configuration: ServerConfiguration
-    do {
-      configuration = try ConfigurationLoader.load(
-        configFile: nil, environment: ProcessInfo.processInfo.environment, flags: flags)
-    } catch {
-      complain("lakestore: configuration error: \(error.description)")
-      throw ExitCode(2)
-    }
+    let configuration = try loadConfiguration(configFile: nil, flags: flags)
     var logger = Logger(label: "lakestore.fsck")
     logger.logLevel = .warning
     do {

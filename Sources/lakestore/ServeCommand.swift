@@ -68,14 +68,7 @@ struct ServeCommand: ParsableCommand {
   }
 
   func run() throws {
-    let configuration: ServerConfiguration
-    do {
-      configuration = try ConfigurationLoader.load(
-        configFile: config, environment: ProcessInfo.processInfo.environment, flags: flagValues)
-    } catch {
-      complain("lakestore: configuration error: \(error.description)")
-      throw ExitCode(2)
-    }
+    let configuration = try loadConfiguration(configFile: config, flags: flagValues)
     let logger = makeLogger(level: configuration.logLevel)
 
     // Signals are taken by sigwait below; block them before any server thread starts so
