@@ -16,8 +16,6 @@ extension ConfigurationLoader {
       defaultValue: "127.0.0.1:9000"
     ) { c, v throws(ConfigurationError) in
       (c.host, c.port) = try parseAddress(v)
-      c.http.host = c.host
-      c.http.port = c.port
     },
     Setting(
       key: "access_key", flag: "access-key",
@@ -76,7 +74,6 @@ extension ConfigurationLoader {
       help: "Largest object one PUT accepts (EntityTooLarge above it).", defaultValue: "5G"
     ) { c, v throws(ConfigurationError) in
       c.maxObjectSize = try size(v)
-      c.http.maxBodyBytes = c.maxObjectSize
     },
     Setting(
       key: "max_key_bytes", flag: "max-key-bytes", help: "Longest key in UTF-8 bytes.",

@@ -24,13 +24,9 @@ public final class LakeServer: Sendable {
     self.store = try LakeStore(
       dataDirectory: configuration.dataDirectory, options: options, logger: logger)
     self.credentials = try Credentials.resolve(configuration)
-    var httpConfiguration = configuration.http
-    httpConfiguration.host = configuration.host
-    httpConfiguration.port = configuration.port
-    httpConfiguration.maxBodyBytes = configuration.maxObjectSize
     let handler = S3RequestHandler(
       store: store, configuration: configuration, credentials: credentials, logger: logger)
-    self.http = HTTPServer(configuration: httpConfiguration, handler: handler, logger: logger)
+    self.http = HTTPServer(configuration: configuration.http, handler: handler, logger: logger)
   }
 
   /// Binds and starts serving; returns the bound port.

@@ -30,15 +30,17 @@ extension S3RequestHandler {
     let info = opened.info
 
     var headers = objectHeaders(info)
-    if let status = try evaluateConditions(request, info: info) {
-      // 304 keeps the validators; 412 is an error document.
-      if status == 304 {
-        var notModified = HTTPHeaders()
-        notModified.add(name: "ETag", value: "\"\(info.etag)\"")
-        notModified.add(name: "Last-Modified", value: S3Date.httpDate(info.lastModified))
-        return HTTPResponse(status: 304, headers: notModified)
-      }
-      throw S3Error(.preconditionFailed, extra: [("Condition", status == 412 ? "If-Match" : "")])
+    switch evaluateConditions(request, info: info) {
+    case .notModified:
+      // 304 keeps the validators.
+      var notModified = HTTPHeaders()
+      notModified.add(name: "ETag", value: "\"\(info.etag)\"")
+      notModified.add(name: "Last-Modified", value: S3Date.httpDate(info.lastModified))
+      return HTTPResponse(status: 304, headers: notModified)
+    case .failed(let header):
+      throw S3Error(.preconditionFailed, extra: [("Condition", header)])
+    case .proceed:
+      break
     }
     for override in parameters.responseOverrides {
       headers.replaceOrAdd(name: override.header, value: override.value)
@@ -103,26 +105,33 @@ extension S3RequestHandler {
     return headers
   }
 
+  /// The outcome of a GET/HEAD's conditional headers.
+  enum ConditionOutcome: Equatable {
+    case proceed
+    case notModified
+    /// 412, naming the header that failed.
+    case failed(String)
+  }
+
   /// RFC 9110 §13.2.2 evaluation order, which S3 follows: If-Match, else If-Unmodified-Since
-  /// (412); then If-None-Match, else If-Modified-Since (304). Returns the status to answer
-  /// instead of the object, or nil to answer normally. Unparseable dates are ignored.
-  func evaluateConditions(_ request: S3Request, info: ObjectInfo) throws -> Int? {
+  /// (412); then If-None-Match, else If-Modified-Since (304). Unparseable dates are ignored.
+  func evaluateConditions(_ request: S3Request, info: ObjectInfo) -> ConditionOutcome {
     let modified = info.lastModified.timeIntervalSince1970.rounded(.down)
     if let ifMatch = request.header("if-match") {
-      if !ETag.listMatches(ifMatch, etag: info.etag) { return 412 }
+      if !ETag.listMatches(ifMatch, etag: info.etag) { return .failed("If-Match") }
     } else if let text = request.header("if-unmodified-since"),
       let date = S3Date.parseHTTPDate(text)
     {
-      if modified > date.timeIntervalSince1970 { return 412 }
+      if modified > date.timeIntervalSince1970 { return .failed("If-Unmodified-Since") }
     }
     if let ifNoneMatch = request.header("if-none-match") {
-      if ETag.listMatches(ifNoneMatch, etag: info.etag) { return 304 }
+      if ETag.listMatches(ifNoneMatch, etag: info.etag) { return .notModified }
     } else if let text = request.header("if-modified-since"),
       let date = S3Date.parseHTTPDate(text)
     {
-      if modified <= date.timeIntervalSince1970 { return 304 }
+      if modified <= date.timeIntervalSince1970 { return .notModified }
     }
-    return nil
+    return .proceed
   }
 
   func deleteObject(_ bucket: String, _ key: String) throws -> HTTPResponse {

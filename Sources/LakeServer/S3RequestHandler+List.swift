@@ -43,14 +43,7 @@ extension S3RequestHandler {
     } else {
       xml.element("Marker", encode(p.marker ?? ""))
     }
-    var lastItem: String?
-    for entry in page.entries {
-      switch entry {
-      case .object(let info): lastItem = info.key
-      case .commonPrefix(let prefix): lastItem = prefix
-      }
-    }
-    if page.isTruncated, let lastItem {
+    if page.isTruncated, let lastItem = page.entries.last?.name {
       if version == 2 {
         xml.element("NextContinuationToken", ContinuationToken.encode(lastItem))
       } else if p.delimiter != nil {

@@ -52,10 +52,8 @@ extension S3RequestHandler {
           throw S3Error(bodyError: error, limit: configuration.maxObjectSize)
         }
         if count == 0 { break }
+        // The body stream stops at `maxObjectSize` itself (it is the HTTP body limit).
         let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-        if writer.bytesWritten + Int64(count) > configuration.maxObjectSize {
-          throw S3Error(.entityTooLarge)
-        }
         try writer.write(chunk)
         sha?.update(chunk)
       }

@@ -15,9 +15,16 @@ public enum AnonymousAccess: String, Sendable, CaseIterable {
 public struct ServerConfiguration: Sendable {
   /// Where objects and the catalog live.
   public var dataDirectory = "./lakestore-data"
-  /// Listening address; port 0 picks a free port.
-  public var host = "127.0.0.1"
-  public var port = 9000
+  /// Listening host (the HTTP layer's setting, one source of truth).
+  public var host: String {
+    get { http.host }
+    set { http.host = newValue }
+  }
+  /// Listening port; 0 picks a free port.
+  public var port: Int {
+    get { http.port }
+    set { http.port = newValue }
+  }
   /// Credentials; when nil they are read from (or generated into) the data directory.
   public var accessKey: String?
   public var secretKey: String?
@@ -27,7 +34,11 @@ public struct ServerConfiguration: Sendable {
   /// Host names under which `<bucket>.<domain>` selects a bucket (virtual-host style).
   public var virtualHostDomains = ["localhost"]
   /// Largest object a single PutObject accepts (S3: 5 GiB).
-  public var maxObjectSize: Int64 = 5 * 1024 * 1024 * 1024
+  /// It is the HTTP layer's body limit, so chunked bodies are cut off at the same size.
+  public var maxObjectSize: Int64 {
+    get { http.maxBodyBytes }
+    set { http.maxBodyBytes = newValue }
+  }
   /// Largest key, in UTF-8 bytes (S3: 1,024).
   public var maxKeyBytes = 1024
   /// Largest total of user metadata names and values, in bytes (S3: 2 KB).

@@ -148,6 +148,9 @@ def test_conditional_get(s3, bucket):
         with pytest.raises(botocore.exceptions.ClientError) as e:
             s3.get_object(Bucket=bucket, Key="c", **kwargs)
         assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == status, kwargs
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="c", IfUnmodifiedSince=earlier)
+    assert e.value.response["Error"].get("Condition") == "If-Unmodified-Since"
     # Precedence: If-Match true wins over If-Unmodified-Since false; If-None-Match false
     # (etag differs) wins over If-Modified-Since (not modified).
     assert s3.get_object(Bucket=bucket, Key="c", IfMatch=etag, IfUnmodifiedSince=earlier)["Body"].read() == b"v1"
