@@ -25,7 +25,7 @@ let package = Package(
     .target(
       name: "LakeCore",
       dependencies: [
-        "CSQLite",
+        "CLakeSystem", "CSQLite",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
       ]

@@ -13,6 +13,9 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <linux/openat2.h>
 #include <unistd.h>
 
 const uint32_t LAKE_EPOLLIN = EPOLLIN;
@@ -275,4 +278,35 @@ void lake_block_sigpipe(void) {
 int lake_cpu_count(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : (int)n;
+}
+
+// MARK: - files
+
+int lake_open_beneath(int dirfd, const char *path, int flags) {
+#ifdef SYS_openat2
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (uint64_t)(unsigned)flags;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  int fd;
+  do {
+    fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+#else
+  (void)dirfd;
+  (void)path;
+  (void)flags;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset) {
+  struct iovec iov = {.iov_base = buf, .iov_len = len};
+  ssize_t n;
+  do {
+    n = preadv2(fd, &iov, 1, (off_t)offset, RWF_NOWAIT);
+  } while (n < 0 && errno == EINTR);
+  return n;
 }

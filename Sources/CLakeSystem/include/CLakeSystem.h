@@ -100,6 +100,20 @@ int lake_poll_one(int fd, short events, int timeout_ms);
 extern const short LAKE_POLLIN;
 extern const short LAKE_POLLOUT;
 
+// MARK: - files
+
+/// Opens `path` relative to `dirfd` with `openat2(2)`, resolving every component beneath
+/// `dirfd` (no `..` escape, no absolute path) and refusing symlinks anywhere in the path
+/// (`RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS`): ELOOP for a symlink,
+/// EXDEV for an escape. Returns the descriptor, or -1 with errno; ENOSYS (or EPERM from a
+/// seccomp filter) when the kernel lacks `openat2`.
+int lake_open_beneath(int dirfd, const char *path, int flags);
+
+/// `preadv2(2)` with `RWF_NOWAIT`: reads only what is already in the page cache. Returns the
+/// byte count (possibly short), or -1 with errno (EAGAIN: nothing cached; EOPNOTSUPP or
+/// ENOSYS: the file system or kernel cannot tell).
+ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset);
+
 // MARK: - threads and signals
 
 /// Names the calling thread (truncated to 15 bytes).

@@ -1,3 +1,6 @@
+import CLakeSystem
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -73,26 +76,60 @@ enum DirectoryWalk {
   }
 
   /// Opens a regular file for reading by a relative path, never following symlinks. Throws
-  /// ELOOP for a symlink and EINVAL for anything that is not a regular file (a FIFO is opened
-  /// non-blocking so it cannot hang the caller). Returns the (blocking again) descriptor and
-  /// the file's size.
+  /// ELOOP for a symlink and EINVAL for anything that is not a regular file. Returns the
+  /// descriptor and the file's size.
+  ///
+  /// One `openat2` call resolves the whole path beneath `root` with symlinks refused in every
+  /// component; kernels without it get the component-by-component walk. The file is opened
+  /// `O_NONBLOCK`, so a FIFO planted in the tree cannot hang the caller; the flag has no
+  /// effect on reads of regular files, so the descriptor is returned as it is.
   static func openRegularFile(from root: Int32, at relativePath: String) throws(Errno)
     -> (descriptor: Int32, size: Int64)
   {
-    let (directory, name) = try openParent(from: root, of: relativePath)
-    defer { FileOps.closeDescriptor(directory) }
     let flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
-    let fd = try FileOps.open(directory, name, flags)
+    let fd: Int32
+    if let opened = try openBeneath(root, relativePath, flags) {
+      fd = opened
+    } else {
+      let (directory, name) = try openParent(from: root, of: relativePath)
+      defer { FileOps.closeDescriptor(directory) }
+      fd = try FileOps.open(directory, name, flags)
+    }
     do throws(Errno) {
       let info = try FileOps.status(fd)
       guard FileOps.isRegularFile(info) else { throw Errno(code: EINVAL) }
-      let status = fcntl(fd, F_GETFL)
-      if status < 0 || fcntl(fd, F_SETFL, status & ~O_NONBLOCK) < 0 { throw Errno.current }
       return (fd, Int64(info.st_size))
     } catch {
       FileOps.closeDescriptor(fd)
       throw error
     }
+  }
+
+  /// Whether `openat2` works here; cleared for good on the first ENOSYS or EPERM.
+  private static let openat2Available = Atomic<Bool>(true)
+
+  /// Opens `relativePath` beneath `root` in one `openat2` call. Returns nil when the kernel
+  /// (or a seccomp filter) refuses `openat2`, so the caller walks instead. Paths the walk
+  /// would refuse (empty components, a leading `/`) fail the same way here.
+  private static func openBeneath(_ root: Int32, _ relativePath: String, _ flags: Int32)
+    throws(Errno) -> Int32?
+  {
+    guard openat2Available.load(ordering: .relaxed) else { return nil }
+    var previous: UInt8 = UInt8(ascii: "/")
+    for byte in relativePath.utf8 {
+      if byte == UInt8(ascii: "/") && previous == byte { throw Errno(code: ENOENT) }
+      previous = byte
+    }
+    if previous == UInt8(ascii: "/") { throw Errno(code: ENOENT) }
+    let fd = lake_open_beneath(root, relativePath, flags)
+    if fd >= 0 { return fd }
+    let code = errno
+    if code == ENOSYS || code == EPERM {
+      openat2Available.store(false, ordering: .relaxed)
+      return nil
+    }
+    // An escape attempt (EXDEV) is reported like a missing file, as the walk would.
+    throw Errno(code: code == EXDEV ? ENOENT : code)
   }
 
   /// `lstat` of a relative path, walking without following symlinks.

@@ -9,6 +9,9 @@ public struct StoreOptions: Sendable {
   public var keyLockStripes: Int = 1024
   /// The most catalog writes one group commit batches into a single transaction. Default 256.
   public var maxCommitBatch: Int = 256
+  /// How many recently read catalog rows are kept in memory so repeated reads of a key skip
+  /// SQLite; 0 turns the cache off. Default 10,000 (a few MiB).
+  public var objectCacheEntries: Int = 10_000
 
   public init() {}
 }

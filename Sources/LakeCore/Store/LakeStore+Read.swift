@@ -9,7 +9,13 @@ extension LakeStore {
   public func objectInfo(bucket: String, key: String) throws(LakeError) -> ObjectInfo {
     try checkOpen()
     try validateKey(key)
-    if let info = try catalog.object(bucket: bucket, key: key) { return info }
+    let stripe = keyLocks.stripe(bucket: bucket, key: key)
+    let before = stripe.currentVersion()
+    if let info = objectCache.lookup(bucket: bucket, key: key, version: before) { return info }
+    if let info = try catalog.object(bucket: bucket, key: key) {
+      if stripe.currentVersion() == before { objectCache.store(info, version: before) }
+      return info
+    }
     try requireBucket(bucket)
     throw .noSuchKey(bucket: bucket, key: key)
   }
@@ -19,7 +25,8 @@ extension LakeStore {
   /// descriptor and must close it.
   ///
   /// Does not take the key's lock unless a write to the same lock stripe overlaps: it checks
-  /// the stripe's change counter before the lookup and after the open (a seqlock).
+  /// the stripe's change counter before the lookup and after the open (a seqlock). Rows read
+  /// recently come from the object cache, checked against the same counter.
   /// Throws `.invalidKey`, `.noSuchBucket`, `.noSuchKey`, or `.io` when the file is missing,
   /// is not a regular file, or its size differs from the catalog (run `fsck`).
   public func openObject(bucket: String, key: String) throws(LakeError) -> OpenedObject {
@@ -29,21 +36,29 @@ extension LakeStore {
     for _ in 0..<3 {
       let before = stripe.currentVersion()
       if before % 2 == 1 { break }  // a write is mid-change: wait for it on the lock
+      let cached = objectCache.lookup(bucket: bucket, key: key, version: before)
       do {
-        let opened = try lookupAndOpen(bucket: bucket, key: key)
-        if stripe.currentVersion() == before { return opened }
+        let opened = try lookupAndOpen(bucket: bucket, key: key, cached: cached)
+        if stripe.currentVersion() == before {
+          if cached == nil { objectCache.store(opened.info, version: before) }
+          return opened
+        }
         FileOps.closeDescriptor(opened.descriptor)
       } catch {
         if stripe.currentVersion() == before { throw error }
       }
     }
     return try stripe.withLock { () throws(LakeError) -> OpenedObject in
-      try lookupAndOpen(bucket: bucket, key: key)
+      try lookupAndOpen(bucket: bucket, key: key, cached: nil)
     }
   }
 
-  private func lookupAndOpen(bucket: String, key: String) throws(LakeError) -> OpenedObject {
-    guard let info = try catalog.object(bucket: bucket, key: key) else {
+  private func lookupAndOpen(bucket: String, key: String, cached: ObjectInfo?)
+    throws(LakeError) -> OpenedObject
+  {
+    var found = cached
+    if found == nil { found = try catalog.object(bucket: bucket, key: key) }
+    guard let info = found else {
       try requireBucket(bucket)
       throw .noSuchKey(bucket: bucket, key: key)
     }

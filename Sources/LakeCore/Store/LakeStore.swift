@@ -16,6 +16,7 @@ public final class LakeStore: Sendable {
   let layout: DataLayout
   let catalog: Catalog
   let keyLocks: KeyLockTable
+  let objectCache: ObjectInfoCache
   let pruneLock = PruneLock()
   private let isClosed = Atomic<Bool>(false)
 
@@ -33,6 +34,7 @@ public final class LakeStore: Sendable {
     layout = try DataLayout(rootPath: dataDirectory)
     catalog = try Catalog(path: layout.catalogPath, options: options, logger: logger)
     keyLocks = KeyLockTable(count: options.keyLockStripes)
+    objectCache = ObjectInfoCache(capacity: options.objectCacheEntries)
     if !layout.namesAreExact {
       logger.info("the filesystem folds case or normalizes names; storing every key in overflow")
     }

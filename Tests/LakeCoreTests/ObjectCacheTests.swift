@@ -1,0 +1,80 @@
+import XCTest
+
+@testable import LakeCore
+
+final class ObjectCacheTests: XCTestCase {
+  func testRepeatedReadsOfAKeyAreAnsweredWithoutTheCatalog() throws {
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("bkt")
+    try put(store, "bkt", "year=2024/a.csv", "one")
+    _ = try get(store, "bkt", "year=2024/a.csv")
+    let before = store.catalogStatistics().queries
+    for _ in 0..<5 {
+      let (info, bytes) = try get(store, "bkt", "year=2024/a.csv")
+      XCTAssertEqual(bytes, Array("one".utf8))
+      XCTAssertEqual(info.etag, md5Hex(bytes))
+      XCTAssertEqual(try store.objectInfo(bucket: "bkt", key: "year=2024/a.csv"), info)
+    }
+    XCTAssertEqual(store.catalogStatistics().queries, before)
+  }
+
+  func testOverwriteAndDeleteAreSeenRightAfterCachedReads() throws {
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("bkt")
+    try put(store, "bkt", "k", "old")
+    _ = try get(store, "bkt", "k")
+    _ = try store.objectInfo(bucket: "bkt", key: "k")
+
+    let written = try put(store, "bkt", "k", "newer bytes")
+    let (info, bytes) = try get(store, "bkt", "k")
+    XCTAssertEqual(bytes, Array("newer bytes".utf8))
+    XCTAssertEqual(info, written)
+    XCTAssertEqual(try store.objectInfo(bucket: "bkt", key: "k"), written)
+
+    try store.deleteObject(bucket: "bkt", key: "k")
+    XCTAssertThrowsError(try store.openObject(bucket: "bkt", key: "k")) {
+      XCTAssertEqual($0 as? LakeError, .noSuchKey(bucket: "bkt", key: "k"))
+    }
+    XCTAssertThrowsError(try store.objectInfo(bucket: "bkt", key: "k")) {
+      XCTAssertEqual($0 as? LakeError, .noSuchKey(bucket: "bkt", key: "k"))
+    }
+  }
+
+  func testAFileChangedBehindTheStoresBackIsStillCaught() throws {
+    let (store, directory) = try makeStore()
+    _ = try store.createBucket("bkt")
+    try put(store, "bkt", "k", "four")
+    _ = try get(store, "bkt", "k")
+    try Data("longer now".utf8).write(to: URL(fileURLWithPath: directory.url("bkt/k")))
+    XCTAssertThrowsError(try store.openObject(bucket: "bkt", key: "k")) { error in
+      guard case .io = error as? LakeError else { return XCTFail("\(error)") }
+    }
+  }
+
+  func testCapacityZeroReadsTheCatalogEveryTime() throws {
+    var options = StoreOptions()
+    options.objectCacheEntries = 0
+    let (store, _) = try makeStore(options: options)
+    _ = try store.createBucket("bkt")
+    try put(store, "bkt", "k", "v")
+    _ = try get(store, "bkt", "k")
+    let before = store.catalogStatistics().queries
+    _ = try get(store, "bkt", "k")
+    XCTAssertGreaterThan(store.catalogStatistics().queries, before)
+  }
+
+  func testAFullCacheStaysBoundedAndCorrect() throws {
+    let cache = ObjectInfoCache(capacity: 32)
+    for index in 0..<500 {
+      let info = ObjectInfo(
+        bucket: "b", key: "k\(index)", size: Int64(index), etag: "", lastModified: Date(),
+        metadata: ObjectMetadata(), storagePath: "b/k\(index)", sequence: Int64(index))
+      cache.store(info, version: 2)
+    }
+    let kept = (0..<500).filter { cache.lookup(bucket: "b", key: "k\($0)", version: 2) != nil }
+    XCTAssertGreaterThan(kept.count, 0)
+    XCTAssertLessThanOrEqual(kept.count, 48)
+    XCTAssertNil(cache.lookup(bucket: "b", key: "k\(kept[0])", version: 4), "other version")
+    XCTAssertNil(cache.lookup(bucket: "b", key: "k\(kept[0])", version: 2), "stale entry dropped")
+  }
+}
