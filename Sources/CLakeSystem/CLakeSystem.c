@@ -282,12 +282,13 @@ int lake_cpu_count(void) {
 
 // MARK: - files
 
-int lake_open_beneath(int dirfd, const char *path, int flags) {
+int lake_open_beneath(int dirfd, const char *path, int flags, int cached_only) {
 #ifdef SYS_openat2
   struct open_how how;
   memset(&how, 0, sizeof how);
   how.flags = (uint64_t)(unsigned)flags;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  if (cached_only) how.resolve |= 0x20;  // RESOLVE_CACHED (Linux 5.12)
   int fd;
   do {
     fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
@@ -297,6 +298,7 @@ int lake_open_beneath(int dirfd, const char *path, int flags) {
   (void)dirfd;
   (void)path;
   (void)flags;
+  (void)cached_only;
   errno = ENOSYS;
   return -1;
 #endif

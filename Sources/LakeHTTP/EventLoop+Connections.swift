@@ -25,47 +25,90 @@ extension EventLoop {
     }
   }
 
-  /// Reads and parses until the head is complete, the socket is drained, or it fails.
-  private func readHead(_ connection: Connection) {
+  /// Reads and parses until a head is complete, the socket is drained, or it fails. Requests
+  /// the handler answers without blocking are answered here, in order, and reading goes on;
+  /// the first one it declines goes to a worker with the connection.
+  ///
+  /// `parseFirst` says buffered bytes wait to be parsed before the socket is read again.
+  func readHead(_ connection: Connection, parseFirst: Bool = false) {
+    var parseFirst = parseFirst
+    var answered = 0
     while true {
-      switch connection.receive() {
-      case .bytes(let count) where count > 0:
-        let now = ContinuousClock.now
-        switch connection.parseBuffered(now: now) {
-        case .needMore:
-          if let started = connection.headStartedAt {
-            connection.deadline = started + core.configuration.headerReadTimeout
-            schedule(connection.deadline)
-          }
-        case .complete(let request, _):
-          dispatch(connection, request, receivedAt: now)
+      if !parseFirst {
+        switch connection.receive() {
+        case .bytes(let count) where count > 0:
+          break
+        case .wouldBlock:
+          if !arm(connection) { closeConnection(connection) }
           return
-        case .failed(let error):
-          core.logger.debug(
-            "rejected request head",
-            metadata: ["status": "\(error.status)", "reason": "\(error.reason)"])
-          sendError(connection, status: error.status)
-          startLinger(connection)
+        case .bytes, .endOfStream, .failed:
+          closeConnection(connection)
           return
         }
-      case .wouldBlock:
-        if !arm(connection) { closeConnection(connection) }
-        return
-      case .bytes, .endOfStream, .failed:
-        closeConnection(connection)
+      }
+      parseFirst = false
+      let now = ContinuousClock.now
+      switch connection.parseBuffered(now: now) {
+      case .needMore:
+        if let started = connection.headStartedAt {
+          connection.deadline = started + core.configuration.headerReadTimeout
+          schedule(connection.deadline)
+        }
+      case .complete(let request, _):
+        switch answerWithoutBlocking(connection, request, receivedAt: now) {
+        case .declined:
+          dispatch(connection, request, receivedAt: now)
+          return
+        case .answered(keepAlive: true):
+          resetDeadline(connection, now: now)
+          answered += 1
+          guard connection.hasBufferedBytes else { continue }
+          if answered >= Self.answersPerTurn {
+            // Let other connections have the loop; go on with this one on the next turn.
+            post(.resume(connection))
+            return
+          }
+          parseFirst = true
+        case .answered(keepAlive: false):
+          startLinger(connection)
+          return
+        case .handedOff, .closed:
+          return
+        }
+      case .failed(let error):
+        core.logger.debug(
+          "rejected request head",
+          metadata: ["status": "\(error.status)", "reason": "\(error.reason)"])
+        sendError(connection, status: error.status)
+        startLinger(connection)
         return
       }
     }
   }
 
-  /// Hands a connection with a complete head to the workers.
-  private func dispatch(
-    _ connection: Connection, _ request: HTTPParsedRequest, receivedAt: ContinuousClock.Instant
+  /// Hands a connection with a complete head to the workers, with what the loop already did
+  /// for the request.
+  func dispatch(
+    _ connection: Connection, _ request: HTTPParsedRequest, receivedAt: ContinuousClock.Instant,
+    prepared: WorkerPool.Prepared? = nil
   ) {
     connection.phase = .inFlight
     core.inFlight.add(1, ordering: .relaxed)
     core.pool.submit(
-      WorkerPool.Job(connection: connection, request: request, receivedAt: receivedAt))
+      WorkerPool.Job(
+        connection: connection, request: request, receivedAt: receivedAt, prepared: prepared))
+  }
+
+  /// Sets the idle deadline of a connection that waits for its next request (or the
+  /// header-read deadline when part of one arrived).
+  func resetDeadline(_ connection: Connection, now: ContinuousClock.Instant = .now) {
+    let configuration = core.configuration
+    if let started = connection.headStartedAt {
+      connection.deadline = started + configuration.headerReadTimeout
+    } else {
+      connection.deadline = now + configuration.idleTimeout
+    }
+    schedule(connection.deadline)
   }
 
   /// Takes a connection back from a worker.
@@ -81,17 +124,8 @@ extension EventLoop {
     case .keepAlive:
       connection.phase = .waiting
       connection.releaseBufferIfEmpty()
-      let configuration = core.configuration
-      if let started = connection.headStartedAt {
-        connection.deadline = started + configuration.headerReadTimeout
-      } else {
-        connection.deadline = .now + configuration.idleTimeout
-      }
-      guard arm(connection) else {
-        closeConnection(connection)
-        return
-      }
-      schedule(connection.deadline)
+      resetDeadline(connection)
+      if !arm(connection) { closeConnection(connection) }
     }
   }
 

@@ -13,6 +13,8 @@ final class EventLoop: @unchecked Sendable {
   enum Message {
     /// A worker is done with a connection.
     case returned(Connection, HandBack)
+    /// Go on parsing the buffered requests of a connection (posted by the loop to itself).
+    case resume(Connection)
     /// Stop accepting and close idle connections.
     case beginShutdown
     /// Shut down the sockets of in-flight connections so blocked reads and writes fail.
@@ -38,6 +40,8 @@ final class EventLoop: @unchecked Sendable {
   static let shutdownLingerTimeout = Duration.milliseconds(100)
   /// How long accepting pauses when the process is out of descriptors.
   static let acceptPause = Duration.milliseconds(100)
+  /// How many pipelined requests of one connection the loop answers before it serves others.
+  static let answersPerTurn = 16
   /// Deadline checks run at most this often.
   static let timerGranularity = Duration.milliseconds(10)
 
@@ -148,6 +152,10 @@ final class EventLoop: @unchecked Sendable {
     for message in taken {
       switch message {
       case .returned(let connection, let handBack): takeBack(connection, handBack)
+      case .resume(let connection)
+      where connection.phase == .waiting && connections[connection.id] === connection:
+        readHead(connection, parseFirst: true)
+      case .resume: break
       case .beginShutdown: beginShutdown()
       case .forceClose: forceClose()
       case .stop: running = false

@@ -9,12 +9,28 @@ public protocol HTTPHandler: Sendable {
   func handle(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
     -> HTTPResponse
 
-  /// Called on the worker thread after the response was written, or failed to be; use it
-  /// for access logs and metrics. The default implementation does nothing.
+  /// Answers a request on an event-loop thread when that needs no waiting, or returns nil
+  /// to have ``handle(_:body:context:)`` answer it on a worker.
+  ///
+  /// Asked only for requests without a body. It must not block: no SQLite, no disk access
+  /// that might miss the kernel's caches, no lock held for long. A `.file` body up to 64 KiB
+  /// whose bytes are in the page cache is sent from the loop; any other is sent by a worker.
+  /// The default implementation returns nil.
+  func handleWithoutBlocking(_ head: HTTPRequestHead, context: HTTPRequestContext)
+    -> HTTPResponse?
+
+  /// Called after the response was written, or failed to be (on the worker thread, or on the
+  /// event-loop thread for answers from ``handleWithoutBlocking(_:context:)``); use it for
+  /// access logs and metrics. The default implementation does nothing.
   func requestCompleted(_ record: HTTPAccessRecord)
 }
 
 extension HTTPHandler {
+  /// Returns nil: every request is answered on a worker.
+  public func handleWithoutBlocking(_ head: HTTPRequestHead, context: HTTPRequestContext)
+    -> HTTPResponse?
+  { nil }
+
   /// Does nothing.
   public func requestCompleted(_ record: HTTPAccessRecord) {}
 }

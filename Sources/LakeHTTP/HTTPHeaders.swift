@@ -89,6 +89,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
   /// ASCII case-insensitive name comparison; header names are tokens, so ASCII suffices.
   static func equalNames(_ lhs: String, _ rhs: String) -> Bool {
+    // Counting UTF-8 of a native string is O(1); most names differ in length.
+    guard lhs.utf8.count == rhs.utf8.count else { return false }
     var left = lhs.utf8.makeIterator()
     var right = rhs.utf8.makeIterator()
     while true {

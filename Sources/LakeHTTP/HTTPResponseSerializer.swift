@@ -58,8 +58,12 @@ enum HTTPResponseSerializer {
   /// response (CR, LF, NUL) are replaced by spaces.
   static func serialize(status: Int, _ headers: HTTPHeaders) -> [UInt8] {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(256)
-    bytes.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatusReason.phrase(status))\r\n".utf8)
+    bytes.reserveCapacity(512)
+    bytes.append(contentsOf: "HTTP/1.1 ".utf8)
+    appendDecimal(status, to: &bytes)
+    bytes.append(UInt8(ascii: " "))
+    bytes.append(contentsOf: HTTPStatusReason.phrase(status).utf8)
+    bytes.append(contentsOf: "\r\n".utf8)
     for field in headers {
       appendSanitized(field.name, to: &bytes)
       bytes.append(contentsOf: ": ".utf8)
@@ -71,8 +75,21 @@ enum HTTPResponseSerializer {
   }
 
   private static func appendSanitized(_ text: String, to bytes: inout [UInt8]) {
-    for byte in text.utf8 {
-      bytes.append(byte == 0x0D || byte == 0x0A || byte == 0x00 ? 0x20 : byte)
+    let start = bytes.count
+    bytes.append(contentsOf: text.utf8)
+    for index in start..<bytes.count {
+      let byte = bytes[index]
+      if byte == 0x0D || byte == 0x0A || byte == 0x00 { bytes[index] = 0x20 }
+    }
+  }
+
+  private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    if (100...999).contains(value) {
+      bytes.append(UInt8(ascii: "0") + UInt8(value / 100))
+      bytes.append(UInt8(ascii: "0") + UInt8(value / 10 % 10))
+      bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    } else {
+      bytes.append(contentsOf: String(value).utf8)
     }
   }
 

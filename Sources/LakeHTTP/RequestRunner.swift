@@ -23,8 +23,10 @@ final class RequestRunner {
     let connection = job.connection
     var request = job.request
     var receivedAt = job.receivedAt
+    var prepared = job.prepared
     while true {
-      let outcome = serveOne(connection, request, receivedAt: receivedAt)
+      let outcome = serveOne(connection, request, receivedAt: receivedAt, prepared: prepared)
+      prepared = nil
       guard outcome == .keepAlive, connection.hasBufferedBytes else {
         return handBack(connection, outcome)
       }
@@ -45,17 +47,34 @@ final class RequestRunner {
     }
   }
 
-  /// Serves one request whose head was complete at `start`; returns what should happen to
-  /// the connection.
+  /// Serves one request whose head was complete at `start`, starting from what the event
+  /// loop `prepared`, if anything; returns what should happen to the connection.
   private func serveOne(
     _ connection: Connection, _ request: HTTPParsedRequest,
-    receivedAt start: ContinuousClock.Instant
+    receivedAt start: ContinuousClock.Instant, prepared: WorkerPool.Prepared?
   ) -> EventLoop.HandBack {
     let configuration = core.configuration
+    if case .unsent(let tail, let written) = prepared {
+      let complete = tail.withUnsafeBytes {
+        Socket.write(connection.fd, $0, stallTimeout: configuration.writeStallTimeout)
+      }
+      core.handler.requestCompleted(
+        HTTPAccessRecord(
+          head: request.head, status: written.status, responseHeaders: written.plan.headers,
+          bodyBytesSent: complete ? written.bodyCount : 0, bodyBytesReceived: 0,
+          duration: ContinuousClock.now - start, remoteAddress: connection.remoteAddress))
+      guard complete else { return .close }
+      return written.keepAlive ? .keepAlive : .linger
+    }
     let body = HTTPRequestBody(request, connection: connection, configuration: configuration)
-    let context = HTTPRequestContext(
-      remoteAddress: connection.remoteAddress, connectionID: connection.id, startTime: start)
-    let response = core.handler.handle(request.head, body: body, context: context)
+    let response: HTTPResponse
+    if case .response(let given) = prepared {
+      response = given
+    } else {
+      let context = HTTPRequestContext(
+        remoteAddress: connection.remoteAddress, connectionID: connection.id, startTime: start)
+      response = core.handler.handle(request.head, body: body, context: context)
+    }
 
     var keepAlive =
       request.keepAlive && !core.isShuttingDown

@@ -12,6 +12,26 @@ final class WorkerPool: @unchecked Sendable {
     let request: HTTPParsedRequest
     /// When the head was complete (queueing time counts towards the request's duration).
     let receivedAt: ContinuousClock.Instant
+    /// What the event loop already did for this request, if anything.
+    var prepared: Prepared? = nil
+  }
+
+  /// A request the event loop began answering and hands on because finishing could block.
+  enum Prepared {
+    /// The handler's response, to be written by the worker (a file body too large, or not in
+    /// the page cache).
+    case response(HTTPResponse)
+    /// The tail of a serialized response whose start was sent (the socket was full).
+    case unsent(ArraySlice<UInt8>, Written)
+  }
+
+  /// A response that is being written, for the access record and the connection's fate.
+  struct Written {
+    let plan: HTTPResponseSerializer.Plan
+    let status: Int
+    /// Body bytes in the response.
+    let bodyCount: Int64
+    let keepAlive: Bool
   }
 
   private let lock = ConditionLock()

@@ -66,7 +66,7 @@ public struct S3Router: Sendable {
         bucket = String(rest)
       }
     }
-    let names = Set(query.map(\.name))
+    let names = query.isEmpty ? [] : Set(query.map(\.name))
     func value(_ name: String) -> String? { query.first { $0.name == name }?.value }
 
     guard let bucket else {

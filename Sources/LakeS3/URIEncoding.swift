@@ -67,6 +67,10 @@ public enum URIEncoding {
 
   /// Decodes to a String; nil for a malformed escape or bytes that are not UTF-8.
   public static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool) -> String? {
+    let plain = !text.utf8.contains {
+      $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+"))
+    }
+    if plain { return String(text) }  // already valid UTF-8: nothing to decode
     guard let bytes = decodeBytes(text, plusIsSpace: plusIsSpace) else { return nil }
     return String(validating: bytes, as: UTF8.self)
   }

@@ -41,10 +41,10 @@ extension S3RequestHandler {
   /// rule in the CreateBucket reference); every other region answers BucketAlreadyOwnedByYou.
   func createBucket(_ bucket: String, _ request: S3Request) throws -> HTTPResponse {
     try LakeStore.validateBucketName(bucket)
-    if request.body.hasBody {
+    if let body = request.body, body.hasBody {
       let bytes: [UInt8]
       do {
-        bytes = try request.body.readAll(limit: 64 * 1024)
+        bytes = try body.readAll(limit: 64 * 1024)
       } catch {
         throw S3Error(
           .malformedXML, "The CreateBucketConfiguration body is too large or incomplete.")

@@ -14,6 +14,28 @@ extension S3RequestHandler {
     _ bucket: String, _ key: String, _ parameters: GetObjectParameters, _ request: S3Request,
     isHead: Bool
   ) throws -> HTTPResponse {
+    let response = try answerGet(bucket, key, parameters, request, isHead: isHead) {
+      try store.openObject(bucket: bucket, key: key)
+    }
+    guard let response else { throw S3Error(.internalError) }  // openObject never gives nil
+    return response
+  }
+
+  /// ``getObject(_:_:_:_:isHead:)`` when the object opens without blocking; nil otherwise.
+  func getObjectIfCached(
+    _ bucket: String, _ key: String, _ parameters: GetObjectParameters, _ request: S3Request,
+    isHead: Bool
+  ) throws -> HTTPResponse? {
+    try answerGet(bucket, key, parameters, request, isHead: isHead) {
+      store.openObjectIfCached(bucket: bucket, key: key)
+    }
+  }
+
+  /// The GET/HEAD answer for the object `open` gives; nil when it gives none.
+  private func answerGet(
+    _ bucket: String, _ key: String, _ parameters: GetObjectParameters, _ request: S3Request,
+    isHead: Bool, open: () throws -> OpenedObject?
+  ) throws -> HTTPResponse? {
     if !parameters.responseOverrides.isEmpty && request.authentication == nil {
       throw S3Error(
         .invalidRequest,
@@ -24,7 +46,7 @@ extension S3RequestHandler {
       throw S3Error(
         .invalidRequest, "Cannot specify both Range header and partNumber query parameter")
     }
-    let opened = try store.openObject(bucket: bucket, key: key)
+    guard let opened = try open() else { return nil }
     var descriptor: Int32? = opened.descriptor
     defer { if let descriptor { close(descriptor) } }
     let info = opened.info

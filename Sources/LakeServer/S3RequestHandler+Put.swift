@@ -27,7 +27,7 @@ extension S3RequestHandler {
     if request.header("content-encoding")?.lowercased().contains("aws-chunked") == true {
       throw S3Error.notImplemented("Content-Encoding: aws-chunked")
     }
-    let body = request.body
+    guard let body = request.body else { throw S3Error(.missingContentLength) }
     if !body.isChunked {
       guard let length = body.declaredLength else { throw S3Error(.missingContentLength) }
       if length > configuration.maxObjectSize {

@@ -70,6 +70,43 @@ final class S3RequestHandler: HTTPHandler {
     return response
   }
 
+  /// Answers GetObject and HeadObject on an event-loop thread when the object's catalog row
+  /// and path are cached (see `LakeStore.openObjectIfCached`); nil for anything else,
+  /// including every error, which a worker then answers through ``handle(_:body:context:)``.
+  func handleWithoutBlocking(_ head: HTTPRequestHead, context: HTTPRequestContext)
+    -> HTTPResponse?
+  {
+    guard head.method == "GET" || head.method == "HEAD" else { return nil }
+    do {
+      let operation = try router.route(
+        method: head.method, rawPath: head.path, rawQuery: head.query,
+        host: head.headers["host"], header: { head.headers[$0] })
+      let bucket: String
+      let key: String
+      let parameters: GetObjectParameters
+      switch operation {
+      case .getObject(let b, let k, let p), .headObject(let b, let k, let p):
+        (bucket, key, parameters) = (b, k, p)
+      default:
+        return nil
+      }
+      let authentication = try authorize(operation, head: head)
+      let requestID = nextRequestID()
+      let request = S3Request(
+        head: head, body: nil, operation: operation, authentication: authentication,
+        requestID: requestID)
+      guard
+        var response = try getObjectIfCached(
+          bucket, key, parameters, request, isHead: head.method == "HEAD")
+      else { return nil }
+      response.head.headers.replaceOrAdd(name: "x-amz-request-id", value: requestID)
+      response.head.headers.replaceOrAdd(name: "x-amz-id-2", value: requestID)
+      return response
+    } catch {
+      return nil
+    }
+  }
+
   /// One `switch` over every operation.
   func dispatch(_ request: S3Request) throws -> HTTPResponse {
     switch request.operation {
@@ -142,7 +179,8 @@ final class S3RequestHandler: HTTPHandler {
 /// What one handler call knows about its request.
 struct S3Request {
   let head: HTTPRequestHead
-  let body: HTTPRequestBody
+  /// The request body; nil for requests answered on an event loop, which have none.
+  let body: HTTPRequestBody?
   let operation: S3Operation
   let authentication: SigV4Authentication?
   let requestID: String

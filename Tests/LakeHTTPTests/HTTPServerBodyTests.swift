@@ -18,13 +18,7 @@ final class HTTPServerBodyTests: XCTestCase {
     server = try TestServer(handler: TestHandler(filePath: filePath))
   }
 
-  private func pattern(_ count: Int) -> [UInt8] {
-    var bytes: [UInt8] = []
-    while bytes.count < count {
-      bytes += TestPattern.bytes.prefix(count - bytes.count)
-    }
-    return bytes
-  }
+  private func pattern(_ count: Int) -> [UInt8] { TestPattern.first(count) }
 
   func testChunkedUploadIsDecoded() throws {
     try start()

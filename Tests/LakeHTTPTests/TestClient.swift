@@ -190,6 +190,15 @@ struct TestPattern {
     }
   }
 
+  /// The first `count` bytes of the pattern.
+  static func first(_ count: Int) -> [UInt8] {
+    var result: [UInt8] = []
+    while result.count < count {
+      result += bytes.prefix(count - result.count)
+    }
+    return result
+  }
+
   /// Writes `count` pattern bytes to a new temporary file and returns its path.
   static func makeFile(count: Int) throws -> String {
     var template = Array("/tmp/lakehttp-test-XXXXXX".utf8CString)

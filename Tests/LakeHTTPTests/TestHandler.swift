@@ -12,11 +12,15 @@ import XCTest
 /// - `/sleep`: sleeps `ms` (query) milliseconds, then answers 200.
 /// - `/file`: answers `filePath` as a `.file` body; query `offset=&count=` picks a range.
 /// - `/close`: answers with `Connection: close`.
+/// - `/quick...`: answered on the event loop when the request has no body (header
+///   `X-Answered: loop`), else by a worker (`X-Answered: worker`); `/quick/file` and
+///   `/quick/close` behave as `/file` and `/close`, anything else answers method and target.
 /// - anything else: answers the method and target as text.
 final class TestHandler: HTTPHandler {
   let filePath: String?
   let started = Atomic<Int>(0)
   private let records = Mutex<[HTTPAccessRecord]>([])
+  private let threads = Mutex<[String]>([])
 
   init(filePath: String? = nil) {
     self.filePath = filePath
@@ -32,8 +36,41 @@ final class TestHandler: HTTPHandler {
     return completed
   }
 
+  /// The names of the threads that reported each completed request, in order.
+  var completionThreads: [String] { threads.withLock { $0 } }
+
   func requestCompleted(_ record: HTTPAccessRecord) {
+    var thread = "?"
+    let fd = open("/proc/thread-self/comm", O_RDONLY | O_CLOEXEC)
+    if fd >= 0 {
+      var name = [UInt8](repeating: 0, count: 32)
+      let count = read(fd, &name, name.count)
+      close(fd)
+      if count > 0 { thread = String(decoding: name[..<count], as: UTF8.self) }
+    }
+    threads.withLock { $0.append(thread) }
     records.withLock { $0.append(record) }
+  }
+
+  func handleWithoutBlocking(_ head: HTTPRequestHead, context: HTTPRequestContext)
+    -> HTTPResponse?
+  {
+    guard head.path.hasPrefix("/quick") else { return nil }
+    return quick(head, answeredBy: "loop")
+  }
+
+  private func quick(_ head: HTTPRequestHead, answeredBy: String) -> HTTPResponse {
+    var response: HTTPResponse
+    switch head.path {
+    case "/quick/file": response = file(parameters(head.query))
+    case "/quick/close":
+      response = HTTPResponse(status: 200, headers: ["Connection": "close"], body: .bytes([0x41]))
+    default:
+      response = HTTPResponse(
+        status: 200, body: .bytes(Array("\(head.method) \(head.target)".utf8)))
+    }
+    response.head.headers.add(name: "X-Answered", value: answeredBy)
+    return response
   }
 
   func handle(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
@@ -41,6 +78,7 @@ final class TestHandler: HTTPHandler {
   {
     started.add(1, ordering: .sequentiallyConsistent)
     let query = parameters(head.query)
+    if head.path.hasPrefix("/quick") { return quick(head, answeredBy: "worker") }
     switch head.path {
     case "/count": return count(body)
     case "/echo":

@@ -105,9 +105,11 @@ extern const short LAKE_POLLOUT;
 /// Opens `path` relative to `dirfd` with `openat2(2)`, resolving every component beneath
 /// `dirfd` (no `..` escape, no absolute path) and refusing symlinks anywhere in the path
 /// (`RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS`): ELOOP for a symlink,
-/// EXDEV for an escape. Returns the descriptor, or -1 with errno; ENOSYS (or EPERM from a
+/// EXDEV for an escape. With `cached_only`, also `RESOLVE_CACHED`: EAGAIN unless every
+/// component is in the kernel's lookup cache, so the call never waits for the disk (EINVAL on
+/// kernels before 5.12). Returns the descriptor, or -1 with errno; ENOSYS (or EPERM from a
 /// seccomp filter) when the kernel lacks `openat2`.
-int lake_open_beneath(int dirfd, const char *path, int flags);
+int lake_open_beneath(int dirfd, const char *path, int flags, int cached_only);
 
 /// `preadv2(2)` with `RWF_NOWAIT`: reads only what is already in the page cache. Returns the
 /// byte count (possibly short), or -1 with errno (EAGAIN: nothing cached; EOPNOTSUPP or

@@ -86,15 +86,46 @@ enum DirectoryWalk {
   static func openRegularFile(from root: Int32, at relativePath: String) throws(Errno)
     -> (descriptor: Int32, size: Int64)
   {
-    let flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
     let fd: Int32
-    if let opened = try openBeneath(root, relativePath, flags) {
+    if let opened = try openBeneath(root, relativePath, cachedOnly: false) {
       fd = opened
     } else {
       let (directory, name) = try openParent(from: root, of: relativePath)
       defer { FileOps.closeDescriptor(directory) }
-      fd = try FileOps.open(directory, name, flags)
+      fd = try FileOps.open(directory, name, readFlags)
     }
+    return try checkedRegularFile(fd)
+  }
+
+  /// Like ``openRegularFile(from:at:)``, but only when that cannot wait for the disk: returns
+  /// nil unless every directory on the path is in the kernel's lookup cache (and the kernel
+  /// can tell, Linux 5.12 or later).
+  static func openRegularFileIfCached(from root: Int32, at relativePath: String) throws(Errno)
+    -> (descriptor: Int32, size: Int64)?
+  {
+    guard cachedOpenAvailable.load(ordering: .relaxed) else { return nil }
+    let fd: Int32?
+    do {
+      fd = try openBeneath(root, relativePath, cachedOnly: true)
+    } catch let failure {
+      switch failure.code {
+      case EAGAIN: return nil
+      case EINVAL:  // a kernel before RESOLVE_CACHED
+        cachedOpenAvailable.store(false, ordering: .relaxed)
+        return nil
+      default: throw failure
+      }
+    }
+    guard let fd else { return nil }
+    return try checkedRegularFile(fd)
+  }
+
+  private static let readFlags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
+
+  /// `fd` with its size when it is a regular file; closes it and throws EINVAL otherwise.
+  private static func checkedRegularFile(_ fd: Int32) throws(Errno) -> (
+    descriptor: Int32, size: Int64
+  ) {
     do throws(Errno) {
       let info = try FileOps.status(fd)
       guard FileOps.isRegularFile(info) else { throw Errno(code: EINVAL) }
@@ -107,11 +138,13 @@ enum DirectoryWalk {
 
   /// Whether `openat2` works here; cleared for good on the first ENOSYS or EPERM.
   private static let openat2Available = Atomic<Bool>(true)
+  /// Whether `openat2` knows `RESOLVE_CACHED`; cleared for good on the first EINVAL.
+  private static let cachedOpenAvailable = Atomic<Bool>(true)
 
   /// Opens `relativePath` beneath `root` in one `openat2` call. Returns nil when the kernel
   /// (or a seccomp filter) refuses `openat2`, so the caller walks instead. Paths the walk
   /// would refuse (empty components, a leading `/`) fail the same way here.
-  private static func openBeneath(_ root: Int32, _ relativePath: String, _ flags: Int32)
+  private static func openBeneath(_ root: Int32, _ relativePath: String, cachedOnly: Bool)
     throws(Errno) -> Int32?
   {
     guard openat2Available.load(ordering: .relaxed) else { return nil }
@@ -121,7 +154,7 @@ enum DirectoryWalk {
       previous = byte
     }
     if previous == UInt8(ascii: "/") { throw Errno(code: ENOENT) }
-    let fd = lake_open_beneath(root, relativePath, flags)
+    let fd = lake_open_beneath(root, relativePath, readFlags, cachedOnly ? 1 : 0)
     if fd >= 0 { return fd }
     let code = errno
     if code == ENOSYS || code == EPERM {

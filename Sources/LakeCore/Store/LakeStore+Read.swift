@@ -53,6 +53,26 @@ extension LakeStore {
     }
   }
 
+  /// Opens the key's object only if that needs neither the catalog nor the disk: its row is
+  /// in the object cache and its path in the kernel's lookup cache. Returns nil otherwise,
+  /// and for every failure; ``openObject(bucket:key:)`` then gives the full answer. For
+  /// callers that must not block, such as an event-loop thread.
+  public func openObjectIfCached(bucket: String, key: String) -> OpenedObject? {
+    guard !isClosedNow, !key.isEmpty, key.utf8.count <= options.maxKeyBytes else { return nil }
+    let stripe = keyLocks.stripe(bucket: bucket, key: key)
+    let before = stripe.currentVersion()
+    guard before % 2 == 0,
+      let info = objectCache.lookup(bucket: bucket, key: key, version: before),
+      let opened = try? DirectoryWalk.openRegularFileIfCached(
+        from: layout.root, at: info.storagePath)
+    else { return nil }
+    guard opened.size == info.size, stripe.currentVersion() == before else {
+      FileOps.closeDescriptor(opened.descriptor)
+      return nil
+    }
+    return OpenedObject(info: info, descriptor: opened.descriptor)
+  }
+
   private func lookupAndOpen(bucket: String, key: String, cached: ObjectInfo?)
     throws(LakeError) -> OpenedObject
   {

@@ -60,8 +60,10 @@ public final class LakeStore: Sendable {
   }
 
   func checkOpen() throws(LakeError) {
-    if isClosed.load(ordering: .relaxed) { throw .catalog("store is closed") }
+    if isClosedNow { throw .catalog("store is closed") }
   }
+
+  var isClosedNow: Bool { isClosed.load(ordering: .relaxed) }
 
   /// Throws `.invalidKey` for an empty key or one longer than `options.maxKeyBytes`.
   func validateKey(_ key: String) throws(LakeError) {

@@ -1,0 +1,116 @@
+import CLakeSystem
+import Glibc
+
+extension EventLoop {
+  /// What became of a request the loop offered to the handler's non-blocking path.
+  enum InlineOutcome: Equatable {
+    /// The handler wants a worker; nothing was sent.
+    case declined
+    /// The response went out whole; the connection stays with the loop.
+    case answered(keepAlive: Bool)
+    /// The response was started here and a worker finishes it.
+    case handedOff
+    /// The peer is gone; the connection was closed.
+    case closed
+  }
+
+  /// The largest file body the loop reads and sends itself (the scratch buffer's size).
+  var inlineFileLimit: Int64 { Int64(scratch.count) }
+
+  /// Offers a request without a body to ``HTTPHandler/handleWithoutBlocking(_:context:)`` and
+  /// writes its answer without blocking. A file body that is large or not in the page cache,
+  /// or a socket that fills up, hands the rest to a worker.
+  func answerWithoutBlocking(
+    _ connection: Connection, _ request: HTTPParsedRequest, receivedAt: ContinuousClock.Instant
+  ) -> InlineOutcome {
+    guard !request.expectsContinue, request.framing == .none || request.framing == .length(0)
+    else { return .declined }
+    let context = HTTPRequestContext(
+      remoteAddress: connection.remoteAddress, connectionID: connection.id,
+      startTime: receivedAt)
+    guard let response = core.handler.handleWithoutBlocking(request.head, context: context) else {
+      return .declined
+    }
+    let keepAlive =
+      request.keepAlive && !shuttingDown && !core.isShuttingDown
+      && !response.head.headers.tokens("Connection").contains("close")
+    let plan = HTTPResponseSerializer.plan(
+      response.head, body: response.body, method: request.head.method,
+      version: request.head.version, keepAlive: keepAlive, date: dateCache.now())
+    var output = plan.bytes
+    var bodyCount: Int64 = 0
+    switch response.body {
+    case .empty:
+      break
+    case .bytes(let bytes):
+      if plan.writesBody {
+        output.append(contentsOf: bytes)
+        bodyCount = Int64(bytes.count)
+      }
+    case .file(let region):
+      if plan.writesBody && region.count > 0 {
+        guard region.count <= inlineFileLimit, readCached(region) else {
+          dispatch(connection, request, receivedAt: receivedAt, prepared: .response(response))
+          return .handedOff
+        }
+        output.append(contentsOf: scratch[0..<Int(region.count)])
+        bodyCount = region.count
+      }
+      close(region.descriptor)
+    }
+    let written = WorkerPool.Written(
+      plan: plan, status: response.head.status, bodyCount: bodyCount, keepAlive: keepAlive)
+    let sent = sendWithoutBlocking(connection.fd, output)
+    guard sent >= 0 else {
+      complete(request, written, sent: false, receivedAt: receivedAt, connection: connection)
+      closeConnection(connection)
+      return .closed
+    }
+    if sent < output.count {
+      dispatch(
+        connection, request, receivedAt: receivedAt,
+        prepared: .unsent(output[sent...], written))
+      return .handedOff
+    }
+    complete(request, written, sent: true, receivedAt: receivedAt, connection: connection)
+    return .answered(keepAlive: keepAlive)
+  }
+
+  /// Reads the whole region into `scratch` if its bytes are in the page cache.
+  private func readCached(_ region: HTTPFileRegion) -> Bool {
+    let count = Int(region.count)
+    let read = lake_pread_nowait(region.descriptor, scratch.baseAddress, count, region.offset)
+    return read == count
+  }
+
+  /// Sends what the socket takes now; returns the byte count, or -1 when the peer is gone.
+  private func sendWithoutBlocking(_ fd: Int32, _ bytes: [UInt8]) -> Int {
+    var sent = 0
+    while sent < bytes.count {
+      let count = bytes.withUnsafeBytes {
+        lake_send(fd, $0.baseAddress! + sent, $0.count - sent, 0)
+      }
+      if count > 0 {
+        sent += count
+      } else if count < 0 && errno == EINTR {
+        continue
+      } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+        break
+      } else {
+        return -1
+      }
+    }
+    return sent
+  }
+
+  private func complete(
+    _ request: HTTPParsedRequest, _ written: WorkerPool.Written, sent: Bool,
+    receivedAt: ContinuousClock.Instant, connection: Connection
+  ) {
+    core.handler.requestCompleted(
+      HTTPAccessRecord(
+        head: request.head, status: written.status, responseHeaders: written.plan.headers,
+        bodyBytesSent: sent ? written.bodyCount : 0, bodyBytesReceived: 0,
+        duration: ContinuousClock.now - receivedAt, remoteAddress: connection.remoteAddress))
+  }
+}
