@@ -85,6 +85,12 @@ public struct S3Router: Sendable {
 
   func virtualHostBucket(_ host: String?) -> String? {
     guard let host, !virtualHostDomains.isEmpty else { return nil }
+    // Most requests are path-style: rule that out before allocating anything.
+    let mayMatch =
+      host.utf8.withContiguousStorageIfAvailable { bytes in
+        virtualHostDomains.contains { Self.asciiContainsIgnoringCase(bytes, $0) }
+      } ?? true
+    guard mayMatch else { return nil }
     var name = host.lowercased()
     if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") {
       name = String(name[..<colon])
@@ -94,6 +100,31 @@ public struct S3Router: Sendable {
       if !bucket.isEmpty { return bucket }
     }
     return nil
+  }
+
+  /// Whether `text` contains the lowercase ASCII `needle`, ignoring ASCII case in `text`.
+  private static func asciiContainsIgnoringCase(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ needle: String
+  ) -> Bool {
+    let pattern = needle.utf8
+    guard let first = pattern.first, bytes.count > pattern.count else { return false }
+    var start = 0
+    while start + pattern.count <= bytes.count {
+      if bytes[start] | 0x20 == first | 0x20 {
+        var offset = 0
+        var matched = true
+        for byte in pattern {
+          if bytes[start + offset] | 0x20 != byte | 0x20 {
+            matched = false
+            break
+          }
+          offset += 1
+        }
+        if matched { return true }
+      }
+      start += 1
+    }
+    return false
   }
 
   func methodNotAllowed(_ method: String, allow: String) -> S3Error {

@@ -137,6 +137,16 @@ extension ConfigurationLoader {
       defaultValue: "30s"
     ) { c, v throws(ConfigurationError) in c.http.shutdownGracePeriod = try duration(v) },
     Setting(
+      key: "cache_entries", flag: "cache-entries",
+      help: "Catalog rows kept in memory so repeated reads skip SQLite (0 disables).",
+      defaultValue: "10000"
+    ) { c, v throws(ConfigurationError) in c.cacheEntries = try int(v, min: 0) },
+    Setting(
+      key: "cache_open_files", flag: "cache-open-files",
+      help: "Files of cached objects kept open for repeated reads (one descriptor each).",
+      defaultValue: "1024"
+    ) { c, v throws(ConfigurationError) in c.cacheOpenFiles = try int(v, min: 0) },
+    Setting(
       key: "log_level", flag: "log-level",
       help: "trace, debug, info, notice, warning, error or critical.", defaultValue: "info"
     ) { c, v throws(ConfigurationError) in

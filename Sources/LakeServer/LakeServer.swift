@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 import LakeCore
 import LakeHTTP
 import Logging
@@ -21,6 +25,9 @@ public final class LakeServer: Sendable {
     self.logger = logger
     var options = StoreOptions()
     options.maxKeyBytes = configuration.maxKeyBytes
+    options.objectCacheEntries = configuration.cacheEntries
+    options.objectCacheDescriptors = DescriptorLimit.cacheBudget(
+      wanted: configuration.cacheOpenFiles, http: configuration.http, logger: logger)
     self.store = try LakeStore(
       dataDirectory: configuration.dataDirectory, options: options, logger: logger)
     self.credentials = try Credentials.resolve(configuration)
@@ -39,5 +46,40 @@ public final class LakeServer: Sendable {
   public func shutdown() {
     http.shutdown()
     store.close()
+  }
+}
+
+/// The process's open-file limit, and how much of it the object cache may use.
+enum DescriptorLimit {
+  /// Descriptors kept free beyond connections and workers: listeners, epoll and eventfds,
+  /// SQLite connections and journals, logs.
+  static let reserve = 128
+
+  /// Raises the soft `RLIMIT_NOFILE` to the hard limit, then returns how many of `wanted`
+  /// cached open files fit beside every connection, one upload file per worker and a
+  /// reserve; logs when that is fewer than wanted.
+  static func cacheBudget(wanted: Int, http: HTTPServerConfiguration, logger: Logger) -> Int {
+    let soft = raiseSoftLimit()
+    let needed = http.maxConnections + http.workerCount + reserve
+    let budget = max(0, min(wanted, soft - needed))
+    if budget < wanted {
+      logger.notice(
+        "the open-file limit (\(soft)) leaves room for \(budget) cached open files, not \(wanted)",
+        metadata: ["max_connections": "\(http.maxConnections)", "workers": "\(http.workerCount)"])
+    }
+    return budget
+  }
+
+  /// Sets the soft open-file limit to the hard one; returns the soft limit in effect.
+  static func raiseSoftLimit() -> Int {
+    let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    var limit = rlimit()
+    guard getrlimit(resource, &limit) == 0 else { return 1024 }
+    if limit.rlim_cur < limit.rlim_max {
+      var raised = limit
+      raised.rlim_cur = limit.rlim_max
+      if setrlimit(resource, &raised) == 0 { limit = raised }
+    }
+    return Int(clamping: limit.rlim_cur)
   }
 }

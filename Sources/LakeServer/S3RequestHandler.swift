@@ -39,8 +39,16 @@ final class S3RequestHandler: HTTPHandler {
 
   func nextRequestID() -> String {
     let n = requestCounter.add(1, ordering: .relaxed).newValue
-    let text = String(UInt64(requestIDPrefix) << 32 | (n & 0xffff_ffff), radix: 16, uppercase: true)
-    return String(repeating: "0", count: max(0, 16 - text.count)) + text
+    let value = UInt64(requestIDPrefix) << 32 | (n & 0xffff_ffff)
+    // 16 uppercase hex digits, zero-padded.
+    return String(unsafeUninitializedCapacity: 16) { buffer in
+      let digits: StaticString = "0123456789ABCDEF"
+      for index in 0..<16 {
+        let nibble = Int(value >> UInt64(60 - 4 * index) & 0xf)
+        buffer[index] = digits.utf8Start[nibble]
+      }
+      return 16
+    }
   }
 
   func handle(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)

@@ -49,6 +49,10 @@ public struct ServerConfiguration: Sendable {
   public var logLevel = "info"
   /// Whether to write one access-log line per request.
   public var accessLog = true
+  /// Catalog rows kept in memory so repeated reads of a key skip SQLite (0 disables).
+  public var cacheEntries = 10_000
+  /// How many cached objects keep their file open; each holds one file descriptor.
+  public var cacheOpenFiles = 1024
   /// Socket, parser and timeout limits.
   public var http = HTTPServerConfiguration()
 

@@ -51,6 +51,41 @@ final class ObjectCacheTests: XCTestCase {
     }
   }
 
+  func testReplacedAndDeletedFilesAreClosedAtOnce() throws {
+    let (store, directory) = try makeStore()
+    _ = try store.createBucket("bkt")
+    try put(store, "bkt", "a", "first")
+    _ = try get(store, "bkt", "a")
+    XCTAssertEqual(store.objectCache.openDescriptors, 1)
+    let before = openDescriptorCount()
+    try put(store, "bkt", "a", "second version")
+    XCTAssertEqual(store.objectCache.openDescriptors, 0, "the replaced file is not held open")
+    XCTAssertEqual(openDescriptorCount(), before - 1)
+    XCTAssertEqual(try get(store, "bkt", "a").1, Array("second version".utf8))
+    XCTAssertEqual(store.objectCache.openDescriptors, 1)
+    try store.deleteObject(bucket: "bkt", key: "a")
+    XCTAssertEqual(store.objectCache.openDescriptors, 0, "a deleted file's space is freed")
+    XCTAssertFalse(fileExists(directory.url("bkt/a")))
+  }
+
+  func testAtMostTheConfiguredNumberOfFilesStayOpen() throws {
+    var options = StoreOptions()
+    options.objectCacheDescriptors = 2
+    let (store, _) = try makeStore(options: options)
+    _ = try store.createBucket("bkt")
+    for index in 0..<5 { try put(store, "bkt", "k\(index)", "value \(index)") }
+    for _ in 0..<3 {
+      for index in 0..<5 {
+        XCTAssertEqual(try get(store, "bkt", "k\(index)").1, Array("value \(index)".utf8))
+      }
+    }
+    XCTAssertEqual(store.objectCache.openDescriptors, 2)
+  }
+
+  private func openDescriptorCount() -> Int {
+    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+  }
+
   func testCapacityZeroReadsTheCatalogEveryTime() throws {
     var options = StoreOptions()
     options.objectCacheEntries = 0
@@ -64,12 +99,12 @@ final class ObjectCacheTests: XCTestCase {
   }
 
   func testAFullCacheStaysBoundedAndCorrect() throws {
-    let cache = ObjectInfoCache(capacity: 32)
+    let cache = ObjectInfoCache(capacity: 32, descriptorLimit: 0)
     for index in 0..<500 {
       let info = ObjectInfo(
         bucket: "b", key: "k\(index)", size: Int64(index), etag: "", lastModified: Date(),
         metadata: ObjectMetadata(), storagePath: "b/k\(index)", sequence: Int64(index))
-      cache.store(info, version: 2)
+      cache.store(info, descriptor: nil, version: 2)
     }
     let kept = (0..<500).filter { cache.lookup(bucket: "b", key: "k\($0)", version: 2) != nil }
     XCTAssertGreaterThan(kept.count, 0)

@@ -12,6 +12,10 @@ public struct StoreOptions: Sendable {
   /// How many recently read catalog rows are kept in memory so repeated reads of a key skip
   /// SQLite; 0 turns the cache off. Default 10,000 (a few MiB).
   public var objectCacheEntries: Int = 10_000
+  /// How many of the cached objects also keep their file open, so reading them again needs
+  /// no path lookup; each holds one file descriptor. A replaced or deleted object's file is
+  /// closed at once. Default 1024; 0 keeps none.
+  public var objectCacheDescriptors: Int = 1024
 
   public init() {}
 }

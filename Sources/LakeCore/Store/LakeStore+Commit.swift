@@ -76,7 +76,8 @@ extension LakeStore {
       try? catalog.deleteIntent(intent.id)
       throw error
     }
-    return try stripe.change { () throws(LakeError) -> (ObjectInfo, String?) in
+    return try changeKey(intent.bucket, intent.key, on: stripe) {
+      () throws(LakeError) -> (ObjectInfo, String?) in
       let placed: Placed
       do throws(LakeError) {
         placed = try place(tmpName: intent.tmpName, plan: plan)

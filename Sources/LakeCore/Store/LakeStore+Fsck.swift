@@ -63,7 +63,8 @@ extension LakeStore {
         current.sequence == row.sequence, let problem = problem(with: current)
       else { return nil }
       guard repair else { return FsckFinding(problem: problem, repair: .none) }
-      let deleted = try stripe.change { () throws(LakeError) -> Bool in
+      let deleted = try changeKey(current.bucket, current.key, on: stripe) {
+        () throws(LakeError) -> Bool in
         try catalog.deleteObjectRow(
           bucket: current.bucket, key: current.key, sequence: current.sequence)
       }

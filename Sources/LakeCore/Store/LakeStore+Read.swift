@@ -11,9 +11,11 @@ extension LakeStore {
     try validateKey(key)
     let stripe = keyLocks.stripe(bucket: bucket, key: key)
     let before = stripe.currentVersion()
-    if let info = objectCache.lookup(bucket: bucket, key: key, version: before) { return info }
+    if let hit = objectCache.lookup(bucket: bucket, key: key, version: before) { return hit.info }
     if let info = try catalog.object(bucket: bucket, key: key) {
-      if stripe.currentVersion() == before { objectCache.store(info, version: before) }
+      if stripe.currentVersion() == before {
+        objectCache.store(info, descriptor: nil, version: before)
+      }
       return info
     }
     try requireBucket(bucket)
@@ -25,8 +27,9 @@ extension LakeStore {
   /// descriptor and must close it.
   ///
   /// Does not take the key's lock unless a write to the same lock stripe overlaps: it checks
-  /// the stripe's change counter before the lookup and after the open (a seqlock). Rows read
-  /// recently come from the object cache, checked against the same counter.
+  /// the stripe's change counter before the lookup and after the open (a seqlock). Keys read
+  /// recently come from the object cache (row, and a descriptor to duplicate), checked
+  /// against the same counter.
   /// Throws `.invalidKey`, `.noSuchBucket`, `.noSuchKey`, or `.io` when the file is missing,
   /// is not a regular file, or its size differs from the catalog (run `fsck`).
   public func openObject(bucket: String, key: String) throws(LakeError) -> OpenedObject {
@@ -36,11 +39,14 @@ extension LakeStore {
     for _ in 0..<3 {
       let before = stripe.currentVersion()
       if before % 2 == 1 { break }  // a write is mid-change: wait for it on the lock
-      let cached = objectCache.lookup(bucket: bucket, key: key, version: before)
+      let hit = objectCache.lookup(bucket: bucket, key: key, version: before)
+      if let hit, let opened = duplicate(hit) {
+        return opened  // the entry's version matched: its file is the current one
+      }
       do {
-        let opened = try lookupAndOpen(bucket: bucket, key: key, cached: cached)
+        let opened = try lookupAndOpen(bucket: bucket, key: key, cached: hit?.info)
         if stripe.currentVersion() == before {
-          if cached == nil { objectCache.store(opened.info, version: before) }
+          objectCache.store(opened.info, descriptor: opened.descriptor, version: before)
           return opened
         }
         FileOps.closeDescriptor(opened.descriptor)
@@ -54,23 +60,43 @@ extension LakeStore {
   }
 
   /// Opens the key's object only if that needs neither the catalog nor the disk: its row is
-  /// in the object cache and its path in the kernel's lookup cache. Returns nil otherwise,
-  /// and for every failure; ``openObject(bucket:key:)`` then gives the full answer. For
-  /// callers that must not block, such as an event-loop thread.
+  /// in the object cache, and its file is either held open there or reachable through the
+  /// kernel's lookup cache. Returns nil otherwise, and for every failure;
+  /// ``openObject(bucket:key:)`` then gives the full answer. For callers that must not
+  /// block, such as an event-loop thread.
   public func openObjectIfCached(bucket: String, key: String) -> OpenedObject? {
     guard !isClosedNow, !key.isEmpty, key.utf8.count <= options.maxKeyBytes else { return nil }
     let stripe = keyLocks.stripe(bucket: bucket, key: key)
     let before = stripe.currentVersion()
     guard before % 2 == 0,
-      let info = objectCache.lookup(bucket: bucket, key: key, version: before),
-      let opened = try? DirectoryWalk.openRegularFileIfCached(
-        from: layout.root, at: info.storagePath)
+      let hit = objectCache.lookup(bucket: bucket, key: key, version: before)
     else { return nil }
-    guard opened.size == info.size, stripe.currentVersion() == before else {
+    if let opened = duplicate(hit) { return opened }
+    guard
+      let opened = try? DirectoryWalk.openRegularFileIfCached(
+        from: layout.root, at: hit.info.storagePath)
+    else { return nil }
+    guard opened.size == hit.info.size, stripe.currentVersion() == before else {
       FileOps.closeDescriptor(opened.descriptor)
       return nil
     }
-    return OpenedObject(info: info, descriptor: opened.descriptor)
+    objectCache.store(hit.info, descriptor: opened.descriptor, version: before)
+    return OpenedObject(info: hit.info, descriptor: opened.descriptor)
+  }
+
+  /// A new descriptor for the file a cache entry holds open, or nil when it holds none or
+  /// the file's size no longer matches the row (changed behind the store's back: the caller
+  /// then opens by path and reports it).
+  private func duplicate(_ hit: ObjectInfoCache.Hit) -> OpenedObject? {
+    guard let file = hit.file, let copy = try? FileOps.duplicate(file.descriptor) else {
+      return nil
+    }
+    guard let status = try? FileOps.status(copy), Int64(status.st_size) == hit.info.size else {
+      FileOps.closeDescriptor(copy)
+      objectCache.remove(bucket: hit.info.bucket, key: hit.info.key)
+      return nil
+    }
+    return OpenedObject(info: hit.info, descriptor: copy)
   }
 
   private func lookupAndOpen(bucket: String, key: String, cached: ObjectInfo?)

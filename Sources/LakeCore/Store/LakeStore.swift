@@ -34,7 +34,8 @@ public final class LakeStore: Sendable {
     layout = try DataLayout(rootPath: dataDirectory)
     catalog = try Catalog(path: layout.catalogPath, options: options, logger: logger)
     keyLocks = KeyLockTable(count: options.keyLockStripes)
-    objectCache = ObjectInfoCache(capacity: options.objectCacheEntries)
+    objectCache = ObjectInfoCache(
+      capacity: options.objectCacheEntries, descriptorLimit: options.objectCacheDescriptors)
     if !layout.namesAreExact {
       logger.info("the filesystem folds case or normalizes names; storing every key in overflow")
     }
@@ -64,6 +65,17 @@ public final class LakeStore: Sendable {
   }
 
   var isClosedNow: Bool { isClosed.load(ordering: .relaxed) }
+
+  /// Runs `body`, which renames or unlinks the files of `key` and commits the catalog, as a
+  /// change of its lock `stripe` (see ``KeyLockTable``), then drops the key's cache entry so
+  /// a replaced file is closed at once. Call only while holding the stripe's lock.
+  func changeKey<T>(
+    _ bucket: String, _ key: String, on stripe: KeyLockTable.Stripe,
+    _ body: () throws(LakeError) -> T
+  ) throws(LakeError) -> T {
+    defer { objectCache.remove(bucket: bucket, key: key) }
+    return try stripe.change(body)
+  }
 
   /// Throws `.invalidKey` for an empty key or one longer than `options.maxKeyBytes`.
   func validateKey(_ key: String) throws(LakeError) {
