@@ -1,11 +1,11 @@
 import Foundation
+import LakeCore
+import LakeHTTP
+import Logging
 
 #if canImport(Glibc)
   import Glibc
 #endif
-import LakeCore
-import LakeHTTP
-import Logging
 
 /// A running LakeStore: the catalog and object store behind an S3 HTTP endpoint.
 ///

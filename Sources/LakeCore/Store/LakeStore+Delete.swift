@@ -17,7 +17,8 @@ extension LakeStore {
         DeleteIntent(
           id: 0, bucket: bucket, key: key, storagePath: current.storagePath,
           objectSequence: current.sequence))
-      let syncFailure = try changeKey(bucket, key, on: stripe) { () throws(LakeError) -> LakeError? in
+      let syncFailure = try changeKey(bucket, key, on: stripe) {
+        () throws(LakeError) -> LakeError? in
         let syncFailure: LakeError?
         do throws(LakeError) {
           syncFailure = try removeStoredFile(current.storagePath)
