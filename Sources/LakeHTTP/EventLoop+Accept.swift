@@ -46,10 +46,10 @@ extension EventLoop {
     }
   }
 
-  /// Answers a connection over `maxConnections` (or during shutdown) with a minimal `503`
-  /// and closes it, lingering briefly so the client can read the answer.
+  /// Answers a connection over `maxConnections` (or during shutdown) with a `503` and closes
+  /// it, lingering briefly so the client can read the answer.
   private func refuse(_ fd: Int32, address: String) {
-    let response = HTTPResponseSerializer.errorResponse(status: 503, date: dateCache.now())
+    let response = core.serverErrorBytes(status: 503, date: dateCache.now())
     response.withUnsafeBytes { _ = lake_send(fd, $0.baseAddress, $0.count, 0) }
     guard refusedCount < core.configuration.maxConnections else {
       close(fd)

@@ -129,10 +129,10 @@ extension EventLoop {
     }
   }
 
-  /// Writes a minimal error response without blocking; best effort, as the connection
+  /// Writes the handler's error response without blocking; best effort, as the connection
   /// closes right after.
   func sendError(_ connection: Connection, status: Int) {
-    let response = HTTPResponseSerializer.errorResponse(status: status, date: dateCache.now())
+    let response = core.serverErrorBytes(status: status, date: dateCache.now())
     response.withUnsafeBytes { _ = lake_send(connection.fd, $0.baseAddress, $0.count, 0) }
   }
 

@@ -19,6 +19,14 @@ public protocol HTTPHandler: Sendable {
   func handleWithoutBlocking(_ head: HTTPRequestHead, context: HTTPRequestContext)
     -> HTTPResponse?
 
+  /// The response to an error the server answers by itself, before any handler sees a
+  /// request: 400, 501 or 505 for a malformed head, 431 for one over the size or field
+  /// limits, 408 when a head arrives too slowly, 503 when a connection is over
+  /// `maxConnections`. The server adds `Content-Length`, `Date`, `Server` and
+  /// `Connection: close`. Only `.empty` and `.bytes` bodies are sent. Called on event-loop
+  /// and worker threads; must not block. The default is an empty response with `status`.
+  func responseForServerError(status: Int) -> HTTPResponse
+
   /// Called after the response was written, or failed to be (on the worker thread, or on the
   /// event-loop thread for answers from ``handleWithoutBlocking(_:context:)``); use it for
   /// access logs and metrics. The default implementation does nothing.
@@ -30,6 +38,11 @@ extension HTTPHandler {
   public func handleWithoutBlocking(_ head: HTTPRequestHead, context: HTTPRequestContext)
     -> HTTPResponse?
   { nil }
+
+  /// An empty response with `status`.
+  public func responseForServerError(status: Int) -> HTTPResponse {
+    HTTPResponse(status: status)
+  }
 
   /// Does nothing.
   public func requestCompleted(_ record: HTTPAccessRecord) {}

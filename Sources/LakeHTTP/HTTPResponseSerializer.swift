@@ -1,3 +1,5 @@
+import Glibc
+
 /// Turns a handler's response head into the bytes of a status line and header section.
 /// Pure: the date and the connection decision come in as arguments.
 enum HTTPResponseSerializer {
@@ -93,14 +95,19 @@ enum HTTPResponseSerializer {
     }
   }
 
-  /// A minimal response the server sends on its own (parse errors, refusals, timeouts),
-  /// always closing the connection.
-  static func errorResponse(status: Int, date: String) -> [UInt8] {
-    var headers = HTTPHeaders()
-    headers.add(name: "Content-Length", value: "0")
-    headers.add(name: "Connection", value: "close")
-    headers.add(name: "Date", value: date)
-    headers.add(name: "Server", value: "LakeStore")
-    return serialize(status: status, headers)
+  /// A response the server sends on its own (parse errors, refusals, timeouts), always
+  /// closing the connection: `response` framed as a `GET` answer, with its bytes body (a file
+  /// body is not sent; its descriptor is closed).
+  static func errorResponse(_ response: HTTPResponse, date: String) -> [UInt8] {
+    var body: [UInt8] = []
+    switch response.body {
+    case .empty: break
+    case .bytes(let bytes): body = bytes
+    case .file(let region): close(region.descriptor)
+    }
+    let plan = plan(
+      response.head, body: .bytes(body), method: "GET", version: HTTPVersion(major: 1, minor: 1),
+      keepAlive: false, date: date)
+    return plan.writesBody ? plan.bytes + body : plan.bytes
   }
 }

@@ -38,8 +38,7 @@ final class RequestRunner {
       case .needMore:
         return handBack(connection, .keepAlive)
       case .failed(let error):
-        let response = HTTPResponseSerializer.errorResponse(
-          status: error.status, date: dateCache.now())
+        let response = core.serverErrorBytes(status: error.status, date: dateCache.now())
         let written = Socket.write(
           connection.fd, response, stallTimeout: core.configuration.writeStallTimeout)
         return handBack(connection, written ? .linger : .close)

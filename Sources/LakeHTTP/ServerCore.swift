@@ -32,6 +32,13 @@ final class ServerCore: Sendable {
 
   func beginShutdown() { shuttingDownFlag.store(true, ordering: .releasing) }
 
+  /// The bytes of the handler's answer to an error the server raises itself (see
+  /// ``HTTPHandler/responseForServerError(status:)``), closing the connection.
+  func serverErrorBytes(status: Int, date: String) -> [UInt8] {
+    HTTPResponseSerializer.errorResponse(
+      handler.responseForServerError(status: status), date: date)
+  }
+
   /// A parser with the configured limits.
   func makeParser() -> HTTPRequestParser {
     HTTPRequestParser(

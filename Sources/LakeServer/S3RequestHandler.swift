@@ -167,6 +167,39 @@ final class S3RequestHandler: HTTPHandler {
       body: .bytes(Array(error.xml(requestID: requestID).utf8)))
   }
 
+  /// Errors the HTTP layer answers before routing, as S3 error documents with a request ID.
+  func responseForServerError(status: Int) -> HTTPResponse {
+    let code: S3ErrorCode
+    switch status {
+    case 408:
+      code = S3ErrorCode(
+        "RequestTimeout", 408, "The request head was not received within the header timeout.")
+    case 431:
+      code = S3ErrorCode(
+        "RequestHeaderSectionTooLarge", 431,
+        "Your request header section exceeds the maximum allowed size.")
+    case 501:
+      code = S3ErrorCode(
+        "NotImplemented", 501,
+        "A header you provided implies functionality that is not implemented.")
+    case 503:
+      code = S3ErrorCode(
+        "SlowDown", 503, "Too many open connections; please reduce your request rate.")
+    case 505:
+      code = S3ErrorCode(
+        "HttpVersionNotSupported", 505, "The HTTP version specified is not supported.")
+    default:
+      code = S3ErrorCode("BadRequest", status, "The request could not be parsed as HTTP/1.1.")
+    }
+    let requestID = nextRequestID()
+    return HTTPResponse(
+      status: status,
+      headers: [
+        "Content-Type": "application/xml", "x-amz-request-id": requestID, "x-amz-id-2": requestID,
+      ],
+      body: .bytes(Array(S3Error(code).xml(requestID: requestID).utf8)))
+  }
+
   func requestCompleted(_ record: HTTPAccessRecord) {
     guard configuration.accessLog else { return }
     // The path only: a query may hold a presigned signature and credential.

@@ -78,11 +78,24 @@ final class HTTPResponseSerializerTests: XCTestCase {
 
   func testErrorResponse() {
     let text = String(
-      decoding: HTTPResponseSerializer.errorResponse(status: 431, date: "D"), as: UTF8.self)
+      decoding: HTTPResponseSerializer.errorResponse(HTTPResponse(status: 431), date: "D"),
+      as: UTF8.self)
     XCTAssertEqual(
       text,
       "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n"
         + "Date: D\r\nServer: LakeStore\r\n\r\n")
+  }
+
+  func testErrorResponseCarriesTheHandlersHeadersAndBody() {
+    let response = HTTPResponse(
+      status: 503, headers: ["Content-Type": "application/xml", "Connection": "keep-alive"],
+      body: .bytes(Array("<Error/>".utf8)))
+    let text = String(
+      decoding: HTTPResponseSerializer.errorResponse(response, date: "D"), as: UTF8.self)
+    XCTAssertEqual(
+      text,
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\nConnection: close\r\n"
+        + "Content-Length: 8\r\nDate: D\r\nServer: LakeStore\r\n\r\n<Error/>")
   }
 
   func testIMFFixdate() {

@@ -115,13 +115,43 @@ def raw_exchange(server, payload, read_timeout=10):
         return b"".join(chunks)
 
 
+def assert_s3_error(response, status, code):
+    """An HTTP-layer refusal is still an S3 error document with a request ID."""
+    head, _, body = response.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].startswith("HTTP/1.1 %d " % status), lines[0]
+    headers = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
+    assert headers["connection"] == "close"
+    assert headers["content-type"] == "application/xml"
+    request_id = headers["x-amz-request-id"]
+    assert len(body) == int(headers["content-length"])
+    text = body.decode()
+    assert "<Code>%s</Code>" % code in text
+    assert "<RequestId>%s</RequestId>" % request_id in text
+    assert "<Message>" in text
+
+
 def test_header_limits(server):
     big = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (70 * 1024) + b"\r\n\r\n"
-    assert raw_exchange(server, big).startswith(b"HTTP/1.1 431")
+    assert_s3_error(raw_exchange(server, big), 431, "RequestHeaderSectionTooLarge")
     many = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(150)) + b"\r\n"
-    assert raw_exchange(server, many).startswith(b"HTTP/1.1 431")
+    assert_s3_error(raw_exchange(server, many), 431, "RequestHeaderSectionTooLarge")
     garbage = b"THIS IS NOT HTTP\r\n\r\n"
-    assert raw_exchange(server, garbage).startswith(b"HTTP/1.1 400")
+    assert_s3_error(raw_exchange(server, garbage), 400, "BadRequest")
+    version = b"GET / HTTP/2.0\r\nHost: x\r\n\r\n"
+    assert_s3_error(raw_exchange(server, version), 505, "HttpVersionNotSupported")
+
+
+def test_connections_over_the_limit_get_slowdown(tmpdir_path):
+    s = Server(os.path.join(tmpdir_path, "few"), args=["--max-connections", "2"]).start()
+    try:
+        held = [socket.create_connection(("127.0.0.1", s.port), timeout=10) for _ in range(2)]
+        time.sleep(0.2)
+        assert_s3_error(raw_exchange(s, b""), 503, "SlowDown")
+        for sock in held:
+            sock.close()
+    finally:
+        assert s.stop() == 0
 
 
 def test_slow_header_is_cut_off(tmpdir_path):
@@ -135,7 +165,8 @@ def test_slow_header_is_cut_off(tmpdir_path):
                 if not data:
                     break  # the server closed the connection
                 received += data
-            assert received == b"" or received.startswith(b"HTTP/1.1 408")
+            if received:
+                assert_s3_error(received, 408, "RequestTimeout")
     finally:
         assert s.stop() == 0
 
