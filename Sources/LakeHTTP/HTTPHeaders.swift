@@ -19,6 +19,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     fields = pairs.map { (name: $0.0, value: $0.1) }
   }
 
+  /// Creates a header list from fields in order.
+  init(fields: [Element]) {
+    self.fields = fields
+  }
+
   /// Creates a header list from a literal, keeping its order.
   public init(dictionaryLiteral elements: (String, String)...) {
     self.init(elements)
@@ -77,8 +82,13 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
   /// The comma-separated list members of every field called `name`, trimmed, lowercased and
   /// without empty members (RFC 9110 §5.6.1), e.g. for `Connection` or `Transfer-Encoding`.
   func tokens(_ name: String) -> [String] {
+    Self.tokens(of: values(name))
+  }
+
+  /// The list members of `values` as ``tokens(_:)`` splits them.
+  static func tokens(of values: [String]) -> [String] {
     var result: [String] = []
-    for value in values(name) {
+    for value in values {
       for member in value.split(separator: ",") {
         let trimmed = member.trimmingOWS()
         if !trimmed.isEmpty { result.append(trimmed.lowercased()) }

@@ -2,25 +2,42 @@ extension HTTPRequestParser {
   /// Decides how the body of `head` is delimited and whether the connection may persist
   /// (RFC 9112 §6.3, §9.3), rejecting heads whose framing cannot be trusted.
   static func frame(_ head: HTTPRequestHead) -> Result<HTTPParsedRequest, HTTPParseError> {
-    let headers = head.headers
     let http11 = head.version.minor >= 1
+    // One pass over the fields, collecting the few that decide framing.
+    var hosts = 0
+    var connectionValues: [String] = []
+    var transferEncodings: [String] = []
+    var contentLengths: [String] = []
+    var expect: String?
+    for field in head.headers {
+      switch field.name.utf8.count {
+      case 4 where HTTPHeaders.equalNames(field.name, "Host"): hosts += 1
+      case 6 where HTTPHeaders.equalNames(field.name, "Expect"): expect = expect ?? field.value
+      case 10 where HTTPHeaders.equalNames(field.name, "Connection"):
+        connectionValues.append(field.value)
+      case 14 where HTTPHeaders.equalNames(field.name, "Content-Length"):
+        contentLengths.append(field.value)
+      case 17 where HTTPHeaders.equalNames(field.name, "Transfer-Encoding"):
+        transferEncodings.append(field.value)
+      default: break
+      }
+    }
     // RFC 9112 §3.2: a 1.1 request without Host, or with several, gets 400.
-    let hosts = headers.values("Host").count
     if hosts > 1 || (http11 && hosts == 0) {
       return .failure(.badRequest(hosts == 0 ? "missing Host" : "several Host fields"))
     }
     var keepAlive: Bool
-    let connection = headers.tokens("Connection")
+    let connection = HTTPHeaders.tokens(of: connectionValues)
     if connection.contains("close") {
       keepAlive = false
     } else {
       keepAlive = http11 || connection.contains("keep-alive")
     }
     let framing: HTTPBodyFraming
-    if headers.contains("Transfer-Encoding") {
+    if !transferEncodings.isEmpty {
       // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
       guard http11 else { return .failure(.badRequest("Transfer-Encoding in HTTP/1.0")) }
-      let codings = headers.tokens("Transfer-Encoding")
+      let codings = HTTPHeaders.tokens(of: transferEncodings)
       if let unknown = codings.first(where: { $0 != "chunked" }) {
         // RFC 9112 §6.1: a transfer coding the server does not understand gets 501.
         return .failure(HTTPParseError(status: 501, reason: "transfer coding \(unknown)"))
@@ -30,20 +47,20 @@ extension HTTPRequestParser {
       framing = .chunked
       // RFC 9112 §6.3 item 3: with both, chunked wins and the connection must close after
       // the response, as the message may be an attempt at request smuggling.
-      if headers.contains("Content-Length") { keepAlive = false }
-    } else if headers.contains("Content-Length") {
-      switch contentLength(headers.values("Content-Length")) {
+      if !contentLengths.isEmpty { keepAlive = false }
+    } else if !contentLengths.isEmpty {
+      switch contentLength(contentLengths) {
       case .success(let length): framing = .length(length)
       case .failure(let error): return .failure(error)
       }
     } else {
       framing = .none
     }
-    let expect = headers["Expect"].map { Substring($0).trimmingOWS().lowercased() }
+    let expectation = expect.map { Substring($0).trimmingOWS().lowercased() }
     return .success(
       HTTPParsedRequest(
         head: head, framing: framing, keepAlive: keepAlive,
-        expectsContinue: http11 && expect == "100-continue"))
+        expectsContinue: http11 && expectation == "100-continue"))
   }
 
   /// The value of one or more `Content-Length` fields: `1*DIGIT`, where a list or repeated

@@ -1,13 +1,15 @@
 extension HTTPRequestParser {
   /// Parses `method SP request-target SP HTTP-version` (RFC 9112 §3), strictly: single
   /// spaces, a token method, a target of visible ASCII.
-  static func parseRequestLine(_ line: [UInt8]) -> Result<
+  static func parseRequestLine(_ line: UnsafeRawBufferPointer) -> Result<
     (method: String, target: String, version: HTTPVersion), HTTPParseError
   > {
-    let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-    guard parts.count == 3 else { return .failure(.badRequest("malformed request line")) }
-    let method = parts[0]
-    let target = parts[1]
+    guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")),
+      let secondSpace = line[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " ")),
+      !line[(secondSpace + 1)...].contains(UInt8(ascii: " "))
+    else { return .failure(.badRequest("malformed request line")) }
+    let method = UnsafeRawBufferPointer(rebasing: line[..<firstSpace])
+    let target = UnsafeRawBufferPointer(rebasing: line[(firstSpace + 1)..<secondSpace])
     guard !method.isEmpty, method.allSatisfy(isTokenByte) else {
       return .failure(.badRequest("malformed method"))
     }
@@ -15,7 +17,7 @@ extension HTTPRequestParser {
     guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
       return .failure(.badRequest("malformed request target"))
     }
-    switch parseVersion(parts[2]) {
+    switch parseVersion(UnsafeRawBufferPointer(rebasing: line[(secondSpace + 1)...])) {
     case .success(let version):
       return .success(
         (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self), version)
@@ -25,8 +27,7 @@ extension HTTPRequestParser {
   }
 
   /// Parses `HTTP/DIGIT.DIGIT` (RFC 9112 §2.3). Major versions other than 1 get `505`.
-  static func parseVersion(_ bytes: ArraySlice<UInt8>) -> Result<HTTPVersion, HTTPParseError> {
-    let text = Array(bytes)
+  static func parseVersion(_ text: UnsafeRawBufferPointer) -> Result<HTTPVersion, HTTPParseError> {
     guard text.count == 8, text[0..<5].elementsEqual("HTTP/".utf8), isDigit(text[5]),
       text[6] == UInt8(ascii: "."), isDigit(text[7])
     else { return .failure(.badRequest("malformed HTTP version")) }
@@ -40,11 +41,13 @@ extension HTTPRequestParser {
   /// Parses `field-name ":" OWS field-value OWS` (RFC 9112 §5). No whitespace may precede
   /// the colon (RFC 9112 §5.1); the value may hold visible ASCII, spaces, tabs and obs-text,
   /// but no other control characters (RFC 9110 §5.5).
-  static func parseField(_ line: [UInt8]) -> Result<(String, String), HTTPParseError> {
+  static func parseField(_ line: UnsafeRawBufferPointer) -> Result<
+    HTTPHeaders.Element, HTTPParseError
+  > {
     guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
       return .failure(.badRequest("header line without a colon"))
     }
-    let name = line[..<colon]
+    let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
     guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
       return .failure(.badRequest("malformed field name"))
     }
@@ -52,12 +55,13 @@ extension HTTPRequestParser {
     var end = line.count
     while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
     while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
-    let value = line[start..<end]
+    let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
     guard value.allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 }) else {
       return .failure(.badRequest("control character in field value"))
     }
     return .success(
-      (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+      (name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+    )
   }
 
   static func isDigit(_ byte: UInt8) -> Bool {

@@ -35,7 +35,7 @@ public struct HTTPRequestParser: Sendable {
   /// The request line, once it has been read.
   var requestLine: (method: String, target: String, version: HTTPVersion)?
   /// Header fields read so far.
-  var fields: [(String, String)] = []
+  var fields: [HTTPHeaders.Element] = []
   var failure: HTTPParseError?
 
   /// Creates a parser with the given limits (see the type's documentation).
@@ -66,31 +66,52 @@ public struct HTTPRequestParser: Sendable {
       guard let found = memchr(base + index, Int32(UInt8(ascii: "\n")), rest) else {
         line.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: rest))
         headBytes += rest
-        if let error = limitError() { return fail(error) }
+        if let error = limitError(lineLength: carriedLineLength) { return fail(error) }
         return .needMore
       }
       let end = base.distance(to: UnsafeRawPointer(found))
-      line.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: end - index))
       headBytes += end - index + 1
+      let result: Result<HTTPParsedRequest?, HTTPParseError>
+      if line.isEmpty {
+        // The whole line is in `bytes` (the usual case): parse it where it lies.
+        let current = Self.trimmingCR(
+          UnsafeRawBufferPointer(start: base + index, count: end - index))
+        if let error = limitError(lineLength: current.count) { return fail(error) }
+        result = processLine(current)
+      } else {
+        line.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: end - index))
+        if let error = limitError(lineLength: carriedLineLength) { return fail(error) }
+        result = line.withUnsafeBytes { processLine(Self.trimmingCR($0)) }
+        line.removeAll(keepingCapacity: true)
+      }
       index = end + 1
-      if let error = limitError() { return fail(error) }
-      // RFC 9112 §2.2: a recipient may accept a bare LF as line terminator and ignore a CR
-      // before it.
-      if line.last == UInt8(ascii: "\r") { line.removeLast() }
-      switch processLine() {
+      switch result {
       case .failure(let error): return fail(error)
       case .success(let request?):
         reset()
         return .complete(request, consumed: index)
-      case .success(nil): line.removeAll(keepingCapacity: true)
+      case .success(nil): break
       }
     }
     return .needMore
   }
 
-  private func limitError() -> HTTPParseError? {
-    let length = line.last == UInt8(ascii: "\r") ? line.count - 1 : line.count
-    if requestLine == nil && length > maxRequestLineBytes {
+  /// The length of the carried partial line, not counting a CR at its end.
+  private var carriedLineLength: Int {
+    line.last == UInt8(ascii: "\r") ? line.count - 1 : line.count
+  }
+
+  /// `line` without a final CR: RFC 9112 §2.2 lets a recipient accept a bare LF as line
+  /// terminator and ignore a CR before it.
+  private static func trimmingCR(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    guard let last = line.last, last == UInt8(ascii: "\r") else { return line }
+    return UnsafeRawBufferPointer(rebasing: line[..<(line.count - 1)])
+  }
+
+  /// The limit the head breaks, if any, when its current line has `lineLength` bytes so far
+  /// (not counting a CR at its end).
+  private func limitError(lineLength: Int) -> HTTPParseError? {
+    if requestLine == nil && lineLength > maxRequestLineBytes {
       return .badRequest("request line longer than \(maxRequestLineBytes) bytes")
     }
     if headBytes > maxHeaderBytes {
@@ -113,8 +134,11 @@ public struct HTTPRequestParser: Sendable {
     fields = []
   }
 
-  /// Handles one complete line; returns the request when the line ended the head.
-  private mutating func processLine() -> Result<HTTPParsedRequest?, HTTPParseError> {
+  /// Handles one complete line (without its line end); returns the request when the line
+  /// ended the head.
+  private mutating func processLine(_ line: UnsafeRawBufferPointer) -> Result<
+    HTTPParsedRequest?, HTTPParseError
+  > {
     guard let requestLine else {
       // RFC 9112 §2.2: ignore empty lines received before the request line.
       if line.isEmpty { return .success(nil) }
@@ -128,7 +152,7 @@ public struct HTTPRequestParser: Sendable {
     if line.isEmpty {
       let head = HTTPRequestHead(
         method: requestLine.method, target: requestLine.target, version: requestLine.version,
-        headers: HTTPHeaders(fields))
+        headers: HTTPHeaders(fields: fields))
       return Self.frame(head).map { Optional($0) }
     }
     if line[0] == UInt8(ascii: " ") || line[0] == UInt8(ascii: "\t") {
