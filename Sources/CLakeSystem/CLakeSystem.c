@@ -1,5 +1,6 @@
 #include "CLakeSystem.h"
 
+#include <fcntl.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -302,6 +303,14 @@ int lake_open_beneath(int dirfd, const char *path, int flags, int cached_only) {
   errno = ENOSYS;
   return -1;
 #endif
+}
+
+int lake_start_writeback(int fd, int64_t offset, int64_t count) {
+  int rc;
+  do {
+    rc = sync_file_range(fd, (off_t)offset, (off_t)count, SYNC_FILE_RANGE_WRITE);
+  } while (rc < 0 && errno == EINTR);
+  return rc;
 }
 
 ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset) {

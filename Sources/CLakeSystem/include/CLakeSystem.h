@@ -116,6 +116,11 @@ int lake_open_beneath(int dirfd, const char *path, int flags, int cached_only);
 /// ENOSYS: the file system or kernel cannot tell).
 ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset);
 
+/// Starts writing back the dirty pages of `count` bytes of `fd` from `offset` without waiting
+/// for the disk (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`), so a later `fsync` finds
+/// most of the file already on its way. Returns 0, or -1 with errno. No durability promise.
+int lake_start_writeback(int fd, int64_t offset, int64_t count);
+
 // MARK: - threads and signals
 
 /// Names the calling thread (truncated to 15 bytes).

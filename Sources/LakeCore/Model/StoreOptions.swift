@@ -17,5 +17,10 @@ public struct StoreOptions: Sendable {
   /// closed at once. Default 1024; 0 keeps none.
   public var objectCacheDescriptors: Int = 1024
 
+  /// While an object is written, every this many bytes the kernel is asked to start
+  /// writing them to disk, so the disk works while the rest arrives and the final fsync is
+  /// short. Default 8 MiB; 0 leaves everything to the fsync.
+  public var writebackInterval: Int64 = 8 << 20
+
   public init() {}
 }

@@ -7,7 +7,8 @@ extension LakeStore {
     try checkOpen()
     try validateKey(key)
     try requireBucket(bucket)
-    return try ObjectWriter(bucket: bucket, key: key, layout: layout)
+    return try ObjectWriter(
+      bucket: bucket, key: key, layout: layout, writebackInterval: options.writebackInterval)
   }
 
   /// Makes the writer's bytes the key's object, durably and atomically, and returns the new

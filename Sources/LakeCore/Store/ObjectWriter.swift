@@ -1,3 +1,4 @@
+import CLakeSystem
 import Crypto
 import Foundation
 
@@ -36,9 +37,14 @@ public final class ObjectWriter {
 
   /// Bytes accepted by `write` so far.
   public private(set) var bytesWritten: Int64 = 0
+  /// Where the next early writeback starts.
+  private var writebackStart: Int64 = 0
+  private let writebackInterval: Int64
 
   /// Creates the temp file (`O_EXCL`, unique name). Throws `.io`.
-  init(bucket: String, key: String, layout: DataLayout) throws(LakeError) {
+  init(bucket: String, key: String, layout: DataLayout, writebackInterval: Int64)
+    throws(LakeError)
+  {
     let name = "put-" + UUID().uuidString.lowercased()
     do throws(Errno) {
       descriptor = try FileOps.open(
@@ -50,6 +56,7 @@ public final class ObjectWriter {
     self.key = key
     self.layout = layout
     self.tmpName = name
+    self.writebackInterval = writebackInterval
   }
 
   deinit {
@@ -67,6 +74,12 @@ public final class ObjectWriter {
     }
     md5.update(bufferPointer: bytes)
     bytesWritten += Int64(bytes.count)
+    if writebackInterval > 0 && bytesWritten - writebackStart >= writebackInterval {
+      // The disk starts on this stretch while the next one arrives and is hashed, so the
+      // final fsync waits for little more than the tail. Failure only loses the head start.
+      _ = lake_start_writeback(descriptor, writebackStart, bytesWritten - writebackStart)
+      writebackStart = bytesWritten
+    }
   }
 
   /// Appends a byte array; see `write(_:)` for the contract.
