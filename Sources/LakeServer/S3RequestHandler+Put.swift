@@ -39,9 +39,11 @@ extension S3RequestHandler {
           ])
       }
     }
-    let writer = try store.makeWriter(bucket: bucket, key: key)
+    let sha = expectedSHA256 == nil ? nil : SHA256Digest()
+    var digests: [any ObjectDigest] = []
+    if let sha { digests.append(sha) }
+    let writer = try store.makeWriter(bucket: bucket, key: key, digests: digests)
     do {
-      var sha = expectedSHA256 == nil ? nil : PayloadSHA256()
       let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
       defer { buffer.deallocate() }
       while true {
@@ -55,11 +57,11 @@ extension S3RequestHandler {
         // The body stream stops at `maxObjectSize` itself (it is the HTTP body limit).
         let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
         try writer.write(chunk)
-        sha?.update(chunk)
       }
       if let declared = body.declaredLength, declared != writer.bytesWritten {
         throw S3Error(.incompleteBody)
       }
+      writer.finishDigests()
       if let expectedSHA256, let sha, sha.finalize() != expectedSHA256 {
         throw S3Error(.xAmzContentSHA256Mismatch)
       }
@@ -174,5 +176,20 @@ enum ETag {
       let v = item.trimmingCharacters(in: .whitespaces)
       return v == "*" || unquote(v) == etag
     }
+  }
+}
+
+/// The payload SHA-256 of a signed upload, fed by the object writer (possibly on its hashing
+/// thread; the writer orders every access, see `ObjectDigest`).
+final class SHA256Digest: ObjectDigest, @unchecked Sendable {
+  private var payload = PayloadSHA256()
+
+  func update(_ bytes: UnsafeRawBufferPointer) {
+    payload.update(bytes)
+  }
+
+  /// The digest; call once, after `ObjectWriter.finishDigests()`.
+  func finalize() -> [UInt8] {
+    payload.finalize()
   }
 }

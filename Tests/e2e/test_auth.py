@@ -79,6 +79,21 @@ def test_signed_payload_mismatch_stores_nothing(server, s3, bucket):
     assert not os.path.exists(os.path.join(server.data_dir, bucket, "tampered"))
 
 
+def test_large_signed_payloads_are_checked_to_the_last_byte(server, s3, bucket):
+    # Bodies past 4 MiB are hashed on a second thread while they stream in; the check must
+    # still cover every byte, up to a change in the very last one.
+    real = os.urandom(9 * 1024 * 1024 + 123)
+    fake = real[:-1] + bytes([real[-1] ^ 1])
+    status, _, body = signed("PUT", f"{server.endpoint}/{bucket}/big", body=real, send_body=fake)
+    assert status == 400 and b"<Code>XAmzContentSHA256Mismatch</Code>" in body
+    with pytest.raises(botocore.exceptions.ClientError):
+        s3.head_object(Bucket=bucket, Key="big")
+    status, headers, _ = signed("PUT", f"{server.endpoint}/{bucket}/big", body=real)
+    assert status == 200
+    assert {k.lower(): v for k, v in headers.items()}["etag"] == '"%s"' % hashlib.md5(real).hexdigest()
+    assert s3.get_object(Bucket=bucket, Key="big")["Body"].read() == real
+
+
 def test_unsigned_payload_put(server, s3, bucket):
     status, _, _ = signed("PUT", f"{server.endpoint}/{bucket}/unsigned", body=b"abc", payload_hash="UNSIGNED-PAYLOAD")
     assert status == 200

@@ -2,13 +2,18 @@ import Foundation
 
 extension LakeStore {
   /// Starts a PUT of `key` into `bucket`: creates a temp file the caller streams bytes into.
+  /// `digests` are fed every byte besides the ETag's MD5; read them only after
+  /// `ObjectWriter.finishDigests()`.
   /// Throws `.invalidKey`, `.noSuchBucket`, or `.io` when the temp file cannot be created.
-  public func makeWriter(bucket: String, key: String) throws(LakeError) -> ObjectWriter {
+  public func makeWriter(
+    bucket: String, key: String, digests: [any ObjectDigest] = []
+  ) throws(LakeError) -> ObjectWriter {
     try checkOpen()
     try validateKey(key)
     try requireBucket(bucket)
     return try ObjectWriter(
-      bucket: bucket, key: key, layout: layout, writebackInterval: options.writebackInterval)
+      bucket: bucket, key: key, layout: layout, writebackInterval: options.writebackInterval,
+      digests: digests)
   }
 
   /// Makes the writer's bytes the key's object, durably and atomically, and returns the new

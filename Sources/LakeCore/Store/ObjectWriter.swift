@@ -32,7 +32,7 @@ public final class ObjectWriter {
   let layout: DataLayout
   let tmpName: String
   private var descriptor: Int32
-  private var md5 = Insecure.MD5()
+  private let digests: DigestPipeline
   private var state = State.open
 
   /// Bytes accepted by `write` so far.
@@ -42,9 +42,10 @@ public final class ObjectWriter {
   private let writebackInterval: Int64
 
   /// Creates the temp file (`O_EXCL`, unique name). Throws `.io`.
-  init(bucket: String, key: String, layout: DataLayout, writebackInterval: Int64)
-    throws(LakeError)
-  {
+  init(
+    bucket: String, key: String, layout: DataLayout, writebackInterval: Int64,
+    digests extra: [any ObjectDigest]
+  ) throws(LakeError) {
     let name = "put-" + UUID().uuidString.lowercased()
     do throws(Errno) {
       descriptor = try FileOps.open(
@@ -57,6 +58,7 @@ public final class ObjectWriter {
     self.layout = layout
     self.tmpName = name
     self.writebackInterval = writebackInterval
+    self.digests = DigestPipeline(extra: extra)
   }
 
   deinit {
@@ -72,7 +74,7 @@ public final class ObjectWriter {
     } catch {
       throw error.lakeError("write", tmpPath)
     }
-    md5.update(bufferPointer: bytes)
+    digests.feed(bytes)
     bytesWritten += Int64(bytes.count)
     if writebackInterval > 0 && bytesWritten - writebackStart >= writebackInterval {
       // The disk starts on this stretch while the next one arrives and is hashed, so the
@@ -96,6 +98,12 @@ public final class ObjectWriter {
     if let failure { throw failure }
   }
 
+  /// Waits until every digest given to `LakeStore.makeWriter` has seen every byte written so
+  /// far (large objects are hashed on another thread while they stream in).
+  public func finishDigests() {
+    digests.finish()
+  }
+
   /// Removes the temp file; the writer can no longer be used. Idempotent.
   public func abort() {
     if state != .finished { discard() }
@@ -106,6 +114,7 @@ public final class ObjectWriter {
   /// Fsyncs and closes the temp file and finishes the MD5. On error the writer is discarded.
   func seal() throws(LakeError) -> Sealed {
     guard state == .open else { throw .io(operation: "commit", path: tmpPath, errno: EBADF) }
+    digests.finish()
     do throws(Errno) {
       try FileOps.sync(descriptor)
     } catch {
@@ -115,7 +124,9 @@ public final class ObjectWriter {
     FileOps.closeDescriptor(descriptor)
     descriptor = -1
     state = .sealed
-    return Sealed(tmpName: tmpName, size: bytesWritten, md5: Array(md5.finalize()))
+    let md5 = digests.md5()
+    digests.release()
+    return Sealed(tmpName: tmpName, size: bytesWritten, md5: md5)
   }
 
   /// The temp file has been renamed into place: nothing to clean up any more.
@@ -125,6 +136,7 @@ public final class ObjectWriter {
 
   /// Closes (if still open) and unlinks the temp file.
   func discard() {
+    digests.release()
     if descriptor >= 0 {
       FileOps.closeDescriptor(descriptor)
       descriptor = -1
