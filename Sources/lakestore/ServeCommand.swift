@@ -47,6 +47,8 @@ struct ServeCommand: ParsableCommand {
   @Option(help: settingHelp("idle_timeout")) var idleTimeout: String?
   @Option(help: settingHelp("body_timeout")) var bodyTimeout: String?
   @Option(help: settingHelp("shutdown_grace")) var shutdownGrace: String?
+  @Option(help: settingHelp("cache_entries")) var cacheEntries: String?
+  @Option(help: settingHelp("cache_open_files")) var cacheOpenFiles: String?
   @Option(help: settingHelp("log_level")) var logLevel: String?
   @Option(help: settingHelp("access_log")) var accessLog: String?
 
@@ -60,7 +62,8 @@ struct ServeCommand: ParsableCommand {
       ("max_request_line_bytes", maxRequestLineBytes), ("max_header_bytes", maxHeaderBytes),
       ("max_header_count", maxHeaderCount), ("header_timeout", headerTimeout),
       ("idle_timeout", idleTimeout), ("body_timeout", bodyTimeout),
-      ("shutdown_grace", shutdownGrace), ("log_level", logLevel), ("access_log", accessLog),
+      ("shutdown_grace", shutdownGrace), ("cache_entries", cacheEntries),
+      ("cache_open_files", cacheOpenFiles), ("log_level", logLevel), ("access_log", accessLog),
     ]
     var values: [String: String] = [:]
     for (key, value) in pairs { if let value { values[key] = value } }

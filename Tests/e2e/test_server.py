@@ -1,6 +1,7 @@
 """Start-up, configuration, limits and shutdown of the lakestore binary."""
 
 import os
+import re
 import signal
 import socket
 import stat
@@ -98,6 +99,19 @@ def test_help_lists_every_setting():
     for flag in ["--data", "--address", "--access-key", "--secret-key", "--max-connections", "--header-timeout", "--idle-timeout", "--body-timeout", "--max-object-size", "--anonymous"]:
         assert flag in out
     assert "LAKESTORE_DATA" in out
+    # Every setting the configuration guide documents has its flag and variable in --help,
+    # and the example config names every one of them.
+    docs = os.path.join(os.path.dirname(__file__), "..", "..", "Docs", "configuration.md")
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "config", "lakestore.example.toml")
+    with open(docs) as f:
+        rows = re.findall(r"^\| `([a-z_]+)` \| `(--[a-z-]+)` \| `(LAKESTORE_[A-Z_]+)` \|", f.read(), re.M)
+    with open(example) as f:
+        example_text = f.read()
+    assert len(rows) >= 25
+    for key, flag, variable in rows:
+        assert flag + " " in out, flag
+        assert variable in out, variable
+        assert re.search(r"^#? ?%s = " % key, example_text, re.M), key
 
 
 def raw_exchange(server, payload, read_timeout=10):
