@@ -31,9 +31,7 @@ extension EventLoop {
     guard let response = core.handler.handleWithoutBlocking(request.head, context: context) else {
       return .declined
     }
-    let keepAlive =
-      request.keepAlive && !shuttingDown && !core.isShuttingDown
-      && !response.head.headers.tokens("Connection").contains("close")
+    let keepAlive = !shuttingDown && core.keepsAlive(request, answeredWith: response.head)
     let plan = HTTPResponseSerializer.plan(
       response.head, body: response.body, method: request.head.method,
       version: request.head.version, keepAlive: keepAlive, date: dateCache.now())
@@ -60,9 +58,9 @@ extension EventLoop {
     }
     let written = WorkerPool.Written(
       plan: plan, status: response.head.status, bodyCount: bodyCount, keepAlive: keepAlive)
-    let sent = sendWithoutBlocking(connection.fd, output)
-    guard sent >= 0 else {
-      complete(request, written, sent: false, receivedAt: receivedAt, connection: connection)
+    guard let sent = output.withUnsafeBytes({ Socket.sendAvailable(connection.fd, $0) }) else {
+      core.reportCompleted(
+        request, written, sent: false, since: receivedAt, remoteAddress: connection.remoteAddress)
       closeConnection(connection)
       return .closed
     }
@@ -72,7 +70,8 @@ extension EventLoop {
         prepared: .unsent(output[sent...], written))
       return .handedOff
     }
-    complete(request, written, sent: true, receivedAt: receivedAt, connection: connection)
+    core.reportCompleted(
+      request, written, sent: true, since: receivedAt, remoteAddress: connection.remoteAddress)
     return .answered(keepAlive: keepAlive)
   }
 
@@ -83,34 +82,4 @@ extension EventLoop {
     return read == count
   }
 
-  /// Sends what the socket takes now; returns the byte count, or -1 when the peer is gone.
-  private func sendWithoutBlocking(_ fd: Int32, _ bytes: [UInt8]) -> Int {
-    var sent = 0
-    while sent < bytes.count {
-      let count = bytes.withUnsafeBytes {
-        lake_send(fd, $0.baseAddress! + sent, $0.count - sent, 0)
-      }
-      if count > 0 {
-        sent += count
-      } else if count < 0 && errno == EINTR {
-        continue
-      } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-        break
-      } else {
-        return -1
-      }
-    }
-    return sent
-  }
-
-  private func complete(
-    _ request: HTTPParsedRequest, _ written: WorkerPool.Written, sent: Bool,
-    receivedAt: ContinuousClock.Instant, connection: Connection
-  ) {
-    core.handler.requestCompleted(
-      HTTPAccessRecord(
-        head: request.head, status: written.status, responseHeaders: written.plan.headers,
-        bodyBytesSent: sent ? written.bodyCount : 0, bodyBytesReceived: 0,
-        duration: ContinuousClock.now - receivedAt, remoteAddress: connection.remoteAddress))
-  }
 }

@@ -57,11 +57,8 @@ final class RequestRunner {
       let complete = tail.withUnsafeBytes {
         Socket.write(connection.fd, $0, stallTimeout: configuration.writeStallTimeout)
       }
-      core.handler.requestCompleted(
-        HTTPAccessRecord(
-          head: request.head, status: written.status, responseHeaders: written.plan.headers,
-          bodyBytesSent: complete ? written.bodyCount : 0, bodyBytesReceived: 0,
-          duration: ContinuousClock.now - start, remoteAddress: connection.remoteAddress))
+      core.reportCompleted(
+        request, written, sent: complete, since: start, remoteAddress: connection.remoteAddress)
       guard complete else { return .close }
       return written.keepAlive ? .keepAlive : .linger
     }
@@ -75,9 +72,7 @@ final class RequestRunner {
       response = core.handler.handle(request.head, body: body, context: context)
     }
 
-    var keepAlive =
-      request.keepAlive && !core.isShuttingDown
-      && !response.head.headers.tokens("Connection").contains("close")
+    var keepAlive = core.keepsAlive(request, answeredWith: response.head)
     // The next request starts after this body: read a small unread remainder, else close.
     // A client still waiting for 100 Continue is not asked for its body at all
     // (RFC 9110 §10.1.1): the final response goes out and the connection closes.

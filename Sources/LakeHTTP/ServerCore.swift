@@ -39,6 +39,24 @@ final class ServerCore: Sendable {
       handler.responseForServerError(status: status), date: date)
   }
 
+  /// Whether the connection may stay open after answering `request` with `response`, as far
+  /// as the two heads and a shutdown decide (body handling may still close it).
+  func keepsAlive(_ request: HTTPParsedRequest, answeredWith response: HTTPResponseHead) -> Bool {
+    request.keepAlive && !isShuttingDown && !response.headers.tokens("Connection").contains("close")
+  }
+
+  /// Reports a response the event loop prepared (``WorkerPool/Written``) to the handler.
+  func reportCompleted(
+    _ request: HTTPParsedRequest, _ written: WorkerPool.Written, sent: Bool,
+    since start: ContinuousClock.Instant, remoteAddress: String
+  ) {
+    handler.requestCompleted(
+      HTTPAccessRecord(
+        head: request.head, status: written.status, responseHeaders: written.plan.headers,
+        bodyBytesSent: sent ? written.bodyCount : 0, bodyBytesReceived: 0,
+        duration: ContinuousClock.now - start, remoteAddress: remoteAddress))
+  }
+
   /// A parser with the configured limits.
   func makeParser() -> HTTPRequestParser {
     HTTPRequestParser(

@@ -31,6 +31,25 @@ enum Socket {
     }
   }
 
+  /// Sends as much of `bytes` as the socket takes without blocking; returns the count sent
+  /// (short when the socket is full), or nil when the peer is gone.
+  static func sendAvailable(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int? {
+    var sent = 0
+    while sent < bytes.count {
+      let count = lake_send(fd, bytes.baseAddress! + sent, bytes.count - sent, 0)
+      if count > 0 {
+        sent += count
+      } else if count < 0 && errno == EINTR {
+        continue
+      } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+        break
+      } else {
+        return nil
+      }
+    }
+    return sent
+  }
+
   /// Waits until `fd` is readable (or writable) or `timeout` passes; false on timeout.
   /// Errors and hang-ups count as ready: the next call on the socket reports them.
   static func wait(_ fd: Int32, writable: Bool, timeout: Duration) -> Bool {

@@ -57,9 +57,7 @@ final class S3RequestHandler: HTTPHandler {
     let requestID = nextRequestID()
     var response: HTTPResponse
     do {
-      let operation = try router.route(
-        method: head.method, rawPath: head.path, rawQuery: head.query,
-        host: head.headers["host"], header: { head.headers[$0] })
+      let operation = try route(head)
       let authentication = try authorize(operation, head: head)
       let request = S3Request(
         head: head, body: body, operation: operation, authentication: authentication,
@@ -73,6 +71,12 @@ final class S3RequestHandler: HTTPHandler {
       logger.error("request \(requestID) failed: \(error)")
       response = errorResponse(S3Error(.internalError), head: head, requestID: requestID)
     }
+    return stamped(response, requestID)
+  }
+
+  /// `response` with the request ID headers every S3 response carries.
+  func stamped(_ response: HTTPResponse, _ requestID: String) -> HTTPResponse {
+    var response = response
     response.head.headers.replaceOrAdd(name: "x-amz-request-id", value: requestID)
     response.head.headers.replaceOrAdd(name: "x-amz-id-2", value: requestID)
     return response
@@ -86,9 +90,7 @@ final class S3RequestHandler: HTTPHandler {
   {
     guard head.method == "GET" || head.method == "HEAD" else { return nil }
     do {
-      let operation = try router.route(
-        method: head.method, rawPath: head.path, rawQuery: head.query,
-        host: head.headers["host"], header: { head.headers[$0] })
+      let operation = try route(head)
       let bucket: String
       let key: String
       let parameters: GetObjectParameters
@@ -104,12 +106,10 @@ final class S3RequestHandler: HTTPHandler {
         head: head, body: nil, operation: operation, authentication: authentication,
         requestID: requestID)
       guard
-        var response = try getObjectIfCached(
+        let response = try getObjectIfCached(
           bucket, key, parameters, request, isHead: head.method == "HEAD")
       else { return nil }
-      response.head.headers.replaceOrAdd(name: "x-amz-request-id", value: requestID)
-      response.head.headers.replaceOrAdd(name: "x-amz-id-2", value: requestID)
-      return response
+      return stamped(response, requestID)
     } catch {
       return nil
     }
@@ -135,6 +135,13 @@ final class S3RequestHandler: HTTPHandler {
     case .deleteObject(let bucket, let key): return try deleteObject(bucket, key)
     case .notImplemented(let what, _, _): throw S3Error.notImplemented(what)
     }
+  }
+
+  /// The S3 operation a request asks for.
+  func route(_ head: HTTPRequestHead) throws(S3Error) -> S3Operation {
+    try router.route(
+      method: head.method, rawPath: head.path, rawQuery: head.query,
+      host: head.headers["host"], header: { head.headers[$0] })
   }
 
   /// Verifies the signature, or applies the anonymous-access policy to unsigned requests.
@@ -192,12 +199,11 @@ final class S3RequestHandler: HTTPHandler {
       code = S3ErrorCode("BadRequest", status, "The request could not be parsed as HTTP/1.1.")
     }
     let requestID = nextRequestID()
-    return HTTPResponse(
-      status: status,
-      headers: [
-        "Content-Type": "application/xml", "x-amz-request-id": requestID, "x-amz-id-2": requestID,
-      ],
-      body: .bytes(Array(S3Error(code).xml(requestID: requestID).utf8)))
+    return stamped(
+      HTTPResponse(
+        status: status, headers: ["Content-Type": "application/xml"],
+        body: .bytes(Array(S3Error(code).xml(requestID: requestID).utf8))),
+      requestID)
   }
 
   func requestCompleted(_ record: HTTPAccessRecord) {
