@@ -210,15 +210,17 @@ final class S3RequestHandler: HTTPHandler {
     guard configuration.accessLog else { return }
     // The path only: a query may hold a presigned signature and credential.
     let requestID = record.responseHeaders["x-amz-request-id"] ?? "-"
-    let millis =
-      Double(record.duration.components.attoseconds) / 1e15
-      + Double(record.duration.components.seconds) * 1000
+    let micros =
+      record.duration.components.seconds * 1_000_000
+      + record.duration.components.attoseconds / 1_000_000_000_000
+    let hundredths = (micros + 5) / 10  // milliseconds with two decimals, rounded
+    let fraction = hundredths % 100
     logger.info(
       "\(record.head.method) \(record.head.path) \(record.status)",
       metadata: [
         "request_id": "\(requestID)", "remote": "\(record.remoteAddress)",
         "bytes_in": "\(record.bodyBytesReceived)", "bytes_out": "\(record.bodyBytesSent)",
-        "ms": "\(String(format: "%.2f", millis))",
+        "ms": "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)",
       ])
   }
 }

@@ -135,7 +135,7 @@ struct ServeCommand: ParsableCommand {
   }
 
   func makeLogger(level: String) -> Logger {
-    LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+    LoggingSystem.bootstrap { LakeLogHandler(label: $0) }
     var logger = Logger(label: "lakestore")
     logger.logLevel = Logger.Level(rawValue: level) ?? .info
     return logger
