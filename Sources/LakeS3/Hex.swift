@@ -16,22 +16,24 @@ public enum Hex {
   public static func decode(_ text: String) -> [UInt8]? {
     let chars = Array(text.utf8)
     guard chars.count % 2 == 0 else { return nil }
-    func value(_ c: UInt8) -> UInt8? {
-      switch c {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-      default: return nil
-      }
-    }
     var out: [UInt8] = []
     out.reserveCapacity(chars.count / 2)
     var i = 0
     while i < chars.count {
-      guard let high = value(chars[i]), let low = value(chars[i + 1]) else { return nil }
+      guard let high = value(of: chars[i]), let low = value(of: chars[i + 1]) else { return nil }
       out.append(high << 4 | low)
       i += 2
     }
     return out
+  }
+
+  /// The value of one hex digit (either case), or nil.
+  static func value(of digit: UInt8) -> UInt8? {
+    switch digit {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
+    default: return nil
+    }
   }
 }

@@ -42,18 +42,10 @@ public enum URIEncoding {
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count)
     var iterator = text.utf8.makeIterator()
-    func hexValue(_ c: UInt8) -> UInt8? {
-      switch c {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-      default: return nil
-      }
-    }
     while let byte = iterator.next() {
       if byte == UInt8(ascii: "%") {
-        guard let h = iterator.next(), let l = iterator.next(), let hv = hexValue(h),
-          let lv = hexValue(l)
+        guard let h = iterator.next(), let l = iterator.next(), let hv = Hex.value(of: h),
+          let lv = Hex.value(of: l)
         else { return nil }
         out.append(hv << 4 | lv)
       } else if plusIsSpace && byte == UInt8(ascii: "+") {

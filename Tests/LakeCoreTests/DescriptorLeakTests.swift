@@ -4,10 +4,6 @@ import XCTest
 
 /// A long-running server must not leak file descriptors on any path, including failures.
 final class DescriptorLeakTests: XCTestCase {
-  private func openDescriptorCount() throws -> Int {
-    try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
-  }
-
   func testOperationsAndFailuresCloseTheirDescriptors() throws {
     let (store, directory) = try makeStore()
     _ = try store.createBucket("bkt")

@@ -70,6 +70,11 @@ func put(_ store: LakeStore, _ bucket: String, _ key: String, _ text: String) th
   try put(store, bucket, key, Array(text.utf8))
 }
 
+/// How many file descriptors this process has open.
+func openDescriptorCount() throws -> Int {
+  try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+}
+
 /// Reads a whole descriptor with pread from offset 0 and closes it.
 func readAll(_ descriptor: Int32) -> [UInt8] {
   defer { close(descriptor) }
