@@ -78,12 +78,12 @@ extension ConfigurationLoader {
     Setting(
       key: "max_key_bytes", flag: "max-key-bytes", help: "Longest key in UTF-8 bytes.",
       defaultValue: "1024"
-    ) { c, v throws(ConfigurationError) in c.maxKeyBytes = try int(v, min: 1) },
+    ) { c, v throws(ConfigurationError) in c.maxKeyBytes = try int(v, min: 1, max: 65_536) },
     Setting(
       key: "max_metadata_bytes", flag: "max-metadata-bytes",
       help: "Largest total of x-amz-meta-* names and values (MetadataTooLarge above it).",
       defaultValue: "2048"
-    ) { c, v throws(ConfigurationError) in c.maxMetadataBytes = try int(v, min: 0) },
+    ) { c, v throws(ConfigurationError) in c.maxMetadataBytes = try int(v, min: 0, max: 1 << 20) },
     Setting(
       key: "max_clock_skew", flag: "max-clock-skew",
       help: "Largest request-time difference a signature may have (RequestTimeTooSkewed).",
@@ -94,27 +94,32 @@ extension ConfigurationLoader {
     Setting(
       key: "max_connections", flag: "max-connections",
       help: "Open connections at most; more are answered 503 and closed.", defaultValue: "1024"
-    ) { c, v throws(ConfigurationError) in c.http.maxConnections = try int(v, min: 1) },
+    ) { c, v throws(ConfigurationError) in
+      c.http.maxConnections = try int(v, min: 1, max: 1_000_000)
+    },
     Setting(
       key: "workers", flag: "workers", help: "Threads that run requests (blocking disk work).",
       defaultValue: "64"
-    ) { c, v throws(ConfigurationError) in c.http.workerCount = try int(v, min: 1) },
+    ) { c, v throws(ConfigurationError) in c.http.workerCount = try int(v, min: 1, max: 4_096) },
     Setting(
       key: "event_loops", flag: "event-loops", help: "Socket event-loop threads (default: cores).",
       defaultValue: "cores"
-    ) { c, v throws(ConfigurationError) in c.http.eventLoopCount = try int(v, min: 1) },
+    ) { c, v throws(ConfigurationError) in c.http.eventLoopCount = try int(v, min: 1, max: 256) },
     Setting(
       key: "max_request_line_bytes", flag: "max-request-line-bytes",
       help: "Longest request line (400 above it).", defaultValue: "16K"
-    ) { c, v throws(ConfigurationError) in c.http.maxRequestLineBytes = Int(try size(v)) },
+    ) { c, v throws(ConfigurationError) in
+      c.http.maxRequestLineBytes = Int(try size(v, max: 1 << 20))
+    },
     Setting(
       key: "max_header_bytes", flag: "max-header-bytes",
       help: "Largest request head (431 above it).", defaultValue: "64K"
-    ) { c, v throws(ConfigurationError) in c.http.maxHeaderBytes = Int(try size(v)) },
+    ) { c, v throws(ConfigurationError) in c.http.maxHeaderBytes = Int(try size(v, max: 1 << 20)) },
     Setting(
       key: "max_header_count", flag: "max-header-count",
       help: "Most header fields in one request (431 above it).", defaultValue: "100"
-    ) { c, v throws(ConfigurationError) in c.http.maxHeaderCount = try int(v, min: 1) },
+    ) { c, v throws(ConfigurationError) in c.http.maxHeaderCount = try int(v, min: 1, max: 10_000)
+    },
     Setting(
       key: "header_timeout", flag: "header-timeout",
       help: "Time allowed to send a request head (slow clients are cut off).", defaultValue: "30s"
@@ -140,12 +145,12 @@ extension ConfigurationLoader {
       key: "cache_entries", flag: "cache-entries",
       help: "Catalog rows kept in memory so repeated reads skip SQLite (0 disables).",
       defaultValue: "10000"
-    ) { c, v throws(ConfigurationError) in c.cacheEntries = try int(v, min: 0) },
+    ) { c, v throws(ConfigurationError) in c.cacheEntries = try int(v, min: 0, max: 10_000_000) },
     Setting(
       key: "cache_open_files", flag: "cache-open-files",
       help: "Files of cached objects kept open for repeated reads (one descriptor each).",
       defaultValue: "1024"
-    ) { c, v throws(ConfigurationError) in c.cacheOpenFiles = try int(v, min: 0) },
+    ) { c, v throws(ConfigurationError) in c.cacheOpenFiles = try int(v, min: 0, max: 1_000_000) },
     Setting(
       key: "log_level", flag: "log-level",
       help: "trace, debug, info, notice, warning, error or critical.", defaultValue: "info"

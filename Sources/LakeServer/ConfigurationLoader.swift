@@ -74,15 +74,21 @@ public enum ConfigurationLoader {
     return (host, port)
   }
 
-  static func int(_ text: String, min: Int = 0) throws(ConfigurationError) -> Int {
-    guard let value = Int(text.replacingOccurrences(of: "_", with: "")), value >= min else {
-      throw ConfigurationError("'\(text)' is not a whole number >= \(min)")
+  static func int(_ text: String, min: Int = 0, max: Int = Int.max) throws(ConfigurationError)
+    -> Int
+  {
+    guard let value = Int(text.replacingOccurrences(of: "_", with: "")), value >= min,
+      value <= max
+    else {
+      let range = max == Int.max ? ">= \(min)" : "from \(min) to \(max)"
+      throw ConfigurationError("'\(text)' is not a whole number \(range)")
     }
     return value
   }
 
-  /// Parses a size: bytes, or with a suffix K, M, G, T (powers of 1024), e.g. `5G`, `64KiB`.
-  static func size(_ text: String) throws(ConfigurationError) -> Int64 {
+  /// Parses a size: bytes, or with a suffix K, M, G, T (powers of 1024), e.g. `5G`, `64KiB`;
+  /// at most `max` bytes.
+  static func size(_ text: String, max: Int64 = .max) throws(ConfigurationError) -> Int64 {
     var t = text.uppercased().replacingOccurrences(of: "IB", with: "")
       .replacingOccurrences(of: "B", with: "")
     var multiplier: Int64 = 1
@@ -96,17 +102,34 @@ public enum ConfigurationLoader {
     guard let value = Int64(t), value >= 0, value <= Int64.max / multiplier else {
       throw ConfigurationError("'\(text)' is not a size (bytes, or a number with K, M, G or T)")
     }
+    guard value * multiplier <= max else {
+      throw ConfigurationError(
+        "'\(text)' is larger than the most this setting allows, \(max) bytes")
+    }
     return value * multiplier
   }
 
-  /// Parses a duration in seconds, with an optional `ms` or `s` suffix.
+  /// The longest duration a setting takes: 30 days, beyond any useful timeout, so every clock
+  /// computation made with it stays in range.
+  static let maxDurationMilliseconds: Int64 = 30 * 86_400 * 1000
+
+  /// Parses a duration: decimal seconds with an optional `s` suffix, or whole milliseconds
+  /// with `ms`; more than 0 and at most 30 days. `inf`, `nan`, exponents and signs are refused.
   static func duration(_ text: String) throws(ConfigurationError) -> Duration {
-    if text.hasSuffix("ms"), let ms = Int(text.dropLast(2)), ms > 0 { return .milliseconds(ms) }
-    let t = text.hasSuffix("s") ? String(text.dropLast()) : text
-    guard let seconds = Double(t), seconds > 0 else {
+    let isMilliseconds = text.hasSuffix("ms")
+    let number =
+      isMilliseconds ? text.dropLast(2) : text.hasSuffix("s") ? text.dropLast() : text[...]
+    let digitsAndPoint = number.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }
+    guard !number.isEmpty, digitsAndPoint, number.utf8.count <= 32, let value = Double(number),
+      value.isFinite
+    else {
       throw ConfigurationError("'\(text)' is not a duration (seconds, e.g. 30 or 30s or 500ms)")
     }
-    return .milliseconds(Int64(seconds * 1000))
+    let milliseconds = (isMilliseconds ? value : value * 1000).rounded(.down)
+    guard milliseconds >= 1, milliseconds <= Double(maxDurationMilliseconds) else {
+      throw ConfigurationError("'\(text)' must be at least 1ms and at most 30 days")
+    }
+    return .milliseconds(Int64(milliseconds))
   }
 
   static func bool(_ text: String) throws(ConfigurationError) -> Bool {

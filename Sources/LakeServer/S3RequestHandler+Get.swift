@@ -177,9 +177,10 @@ enum ByteRange: Equatable {
     guard !spec.contains(","), let dash = spec.firstIndex(of: "-") else { return .ignore }
     let firstText = spec[..<dash].trimmingCharacters(in: .whitespaces)
     let lastText = spec[spec.index(after: dash)...].trimmingCharacters(in: .whitespaces)
+    // Digits only; a position past Int64.max lies beyond any object, so it saturates.
     func number(_ s: String) -> Int64? {
-      guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-      return Int64(s)
+      guard !s.isEmpty, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+      return Int64(s) ?? .max
     }
     if firstText.isEmpty {
       // Suffix range: the last n bytes.

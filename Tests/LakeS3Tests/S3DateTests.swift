@@ -17,6 +17,74 @@ final class S3DateTests: XCTestCase {
     XCTAssertNil(S3Date.parseAmzDate("20131324T013005Z"))
   }
 
+  /// Years a client may put in any date field (issue 11): four-digit years parse, anything
+  /// longer is refused, and nothing traps.
+  func testOutOfRangeYearsInEveryForm() throws {
+    let years = [
+      "0", "0000", "1969", "10000", "2147483648", "9223372036854775808",
+      "99999999999999999999", "-1", "+1994",
+    ]
+    for year in years {
+      let forms = [
+        "Sun, 06 Nov \(year) 08:49:37 GMT",
+        "Sunday, 06-Nov-\(year) 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 \(year)",
+        "\(year)-11-06T08:49:37Z",
+        "\(year)1106T084937Z",
+      ]
+      for form in forms {
+        let parsed = S3Date.parseHTTPDate(form)
+        if year.count == 4 && year.allSatisfy(\.isNumber) {
+          let date = try XCTUnwrap(parsed, form)
+          XCTAssertEqual(S3Date.amzDate(date), "\(year)1106T084937Z", form)
+        } else {
+          XCTAssertNil(parsed, form)
+        }
+        XCTAssertNil(S3Date.parseAmzDate(form.count == 16 ? form + "x" : form))
+      }
+    }
+    XCTAssertEqual(
+      S3Date.parseHTTPDate("Wed, 31 Dec 1969 23:59:59 GMT")?.timeIntervalSince1970, -1)
+    XCTAssertEqual(
+      S3Date.parseHTTPDate("Sat, 01 Jan 0000 00:00:00 GMT")?.timeIntervalSince1970,
+      -62_167_219_200)
+    XCTAssertEqual(
+      S3Date.parseHTTPDate("Fri, 31 Dec 9999 23:59:59 GMT")?.timeIntervalSince1970,
+      253_402_300_799)
+  }
+
+  func testImpossibleCalendarFieldsAreRefused() {
+    for text in [
+      "20230230T000000Z", "20230229T000000Z", "20231301T000000Z", "20230100T000000Z",
+      "20230101T240000Z", "20230101T006000Z", "20230101T000061Z", "2023010AT000000Z",
+      "Sun, 31 Apr 2023 00:00:00 GMT", "Sun, 06 Nov 1994 8:49:37 GMT",
+      "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37:00 GMT",
+      "Sun, -6 Nov 1994 08:49:37 GMT", "Sun, +6 Nov 1994 08:49:37 GMT", "", " ", ",,,,,",
+      "Sun, 06 Foo 1994 08:49:37 GMT", String(repeating: "9", count: 100),
+    ] {
+      XCTAssertNil(S3Date.parseHTTPDate(text), text)
+      XCTAssertNil(S3Date.parseAmzDate(text), text)
+    }
+    XCTAssertNotNil(S3Date.parseAmzDate("20240229T000000Z"))
+    XCTAssertNotNil(S3Date.parseHTTPDate("Thu, 29 Feb 2024 00:00:00 GMT"))
+  }
+
+  /// Formatting clamps to the four-digit years instead of trapping on dates no client sends.
+  func testFormattingExtremeDatesDoesNotTrap() {
+    let extremes = [
+      Date.distantFuture, Date.distantPast, Date(timeIntervalSince1970: .infinity),
+      Date(timeIntervalSince1970: -.infinity), Date(timeIntervalSince1970: .nan),
+      Date(timeIntervalSince1970: 1e300), Date(timeIntervalSince1970: -1e300),
+    ]
+    for date in extremes {
+      XCTAssertEqual(S3Date.amzDate(date).count, 16)
+      XCTAssertEqual(S3Date.iso8601(date).count, 24)
+      XCTAssertEqual(S3Date.httpDate(date).count, 29)
+    }
+    XCTAssertEqual(S3Date.amzDate(Date(timeIntervalSince1970: 1e300)), "99991231T235959Z")
+    XCTAssertEqual(S3Date.amzDate(Date(timeIntervalSince1970: -.infinity)), "00000101T000000Z")
+  }
+
   func testURIEncoding() {
     XCTAssertEqual(URIEncoding.encode("a b/c~d=é", keepSlash: true), "a%20b/c~d%3D%C3%A9")
     XCTAssertEqual(URIEncoding.encode("a/b", keepSlash: false), "a%2Fb")

@@ -17,6 +17,18 @@ final class ByteRangeTests: XCTestCase {
       ("bytes=0-1,5-6", 100, .ignore),
       ("items=0-1", 100, .ignore),
       ("bytes=a-b", 100, .ignore),
+      // Numbers past 64 bits (issue 11): a start beyond any object, a suffix or end that
+      // covers all of it. Signs and non-ASCII digits are not numbers.
+      ("bytes=99999999999999999999-", 100, .unsatisfiable),
+      ("bytes=9223372036854775808-9223372036854775809", 100, .unsatisfiable),
+      ("bytes=-99999999999999999999", 100, .range(0, 99)),
+      ("bytes=0-99999999999999999999", 100, .range(0, 99)),
+      ("bytes=0-9223372036854775807", 0, .unsatisfiable),
+      ("bytes=-9223372036854775807", 100, .range(0, 99)),
+      ("bytes=--1", 100, .ignore),
+      ("bytes=-1-5", 100, .ignore),
+      ("bytes=+1-5", 100, .ignore),
+      ("bytes=\u{0661}-5", 100, .ignore),
     ]
     for (header, size, expected) in cases {
       XCTAssertEqual(ByteRange.parse(header, size: size), expected, header)

@@ -50,6 +50,45 @@ final class ConfigurationLoaderTests: XCTestCase {
     XCTAssertEqual(c.anonymousAccess, .read)
   }
 
+  /// Operator input that once trapped at start-up (`--idle-timeout inf`) or would exhaust the
+  /// machine is refused with one error naming the setting (issue 11).
+  func testOutOfRangeValuesAreRefusedNotTrapped() {
+    let durations = [
+      "header_timeout", "idle_timeout", "body_timeout", "shutdown_grace",
+      "max_clock_skew",
+    ]
+    let badDurations = [
+      "inf", "-inf", "nan", "infinity", "-1", "0", "0ms", "1e400", "1e3",
+      "0x10", "99999999999999999999", "9223372036854775807ms", "2592001", "+5", "", "s", "ms",
+    ]
+    for key in durations {
+      for value in badDurations {
+        XCTAssertThrowsError(
+          try ConfigurationLoader.load(configFile: nil, environment: [:], flags: [key: value]),
+          "\(key)=\(value)"
+        ) { error in XCTAssertTrue("\(error)".contains("--"), "\(error)") }
+      }
+    }
+    let tooLarge: [(String, String)] = [
+      ("workers", "4097"), ("workers", "99999999999999999999"), ("event_loops", "257"),
+      ("max_connections", "1000001"), ("max_header_count", "10001"),
+      ("max_request_line_bytes", "2M"), ("max_header_bytes", "9999999T"),
+      ("max_object_size", "99999999999T"), ("max_object_size", "-1"),
+      ("cache_entries", "10000001"), ("cache_open_files", "-1"), ("max_key_bytes", "0"),
+      ("address", "127.0.0.1:99999999999999999999"), ("address", "127.0.0.1:-1"),
+    ]
+    for (key, value) in tooLarge {
+      XCTAssertThrowsError(
+        try ConfigurationLoader.load(configFile: nil, environment: [:], flags: [key: value]),
+        "\(key)=\(value)")
+    }
+    let c = try? ConfigurationLoader.load(
+      configFile: nil, environment: [:],
+      flags: ["idle_timeout": "2592000", "body_timeout": "1.5", "workers": "4096"])
+    XCTAssertEqual(c?.http.idleTimeout, .seconds(2_592_000))
+    XCTAssertEqual(c?.http.bodyStallTimeout, .milliseconds(1500))
+  }
+
   func testErrorsNameTheirSource() {
     XCTAssertThrowsError(
       try ConfigurationLoader.load(
