@@ -22,5 +22,8 @@ public struct StoreOptions: Sendable {
   /// short. Default 8 MiB; 0 leaves everything to the fsync.
   public var writebackInterval: Int64 = 8 << 20
 
+  /// Injected failures for tests (see ``WriteFaults``); nil, the default, injects none.
+  public var faults: WriteFaults?
+
   public init() {}
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 extension LakeStore {
   /// Starts a PUT of `key` into `bucket`: creates a temp file the caller streams bytes into.
@@ -13,25 +14,24 @@ extension LakeStore {
     try requireBucket(bucket)
     return try ObjectWriter(
       bucket: bucket, key: key, layout: layout, writebackInterval: options.writebackInterval,
-      digests: digests)
+      digests: digests, faults: options.faults)
   }
 
   /// Makes the writer's bytes the key's object, durably and atomically, and returns the new
   /// row. When this returns, the object survives `kill -9` and power loss.
   ///
   /// Protocol: fsync the temp file; commit a write intent; take the key's lock; check
-  /// `condition` against the current row; rename into place (plain path, or overflow on a
-  /// directory-tree conflict); fsync the directory; commit row + intent removal + change log in
-  /// one transaction; remove the replaced file if it lived elsewhere.
+  /// `condition` against the current row; keep the version being replaced reachable (a hard
+  /// link in `tmp/`); rename into place (plain path, or overflow on a directory-tree
+  /// conflict); fsync the directory; commit row + intent removal + change log in one
+  /// transaction; drop the kept link, or remove the replaced file if it lived elsewhere.
   ///
   /// Throws `.digestMismatch` when `expectedMD5` (raw 16 bytes from `Content-MD5`) differs,
   /// `.preconditionFailed` when `condition` does not hold, `.noSuchBucket` if the bucket was
-  /// deleted meanwhile, `.io` or `.catalog`. On any error before the rename the old object is
-  /// untouched and the temp file removed. After the rename the row is always committed, so
-  /// catalog and file agree; if the directory fsync failed the call still throws `.io` (the
-  /// write happened but must not be acknowledged as durable). If the final catalog commit
-  /// itself fails (after one retry), the intent stays behind and recovery settles it at the
-  /// next start. The writer is finished afterwards either way.
+  /// deleted meanwhile, `.io` or `.catalog`. Whenever it throws, the key still shows the
+  /// version it showed before (a failure after the rename, of the directory fsync or the
+  /// catalog commit, puts that version back) and the temp file is removed. The writer is
+  /// finished afterwards either way. Every step goes through `StoreOptions.faults`.
   public func commit(
     _ writer: ObjectWriter, metadata: ObjectMetadata, condition: WriteCondition = .none,
     expectedMD5: [UInt8]? = nil
@@ -50,6 +50,9 @@ extension LakeStore {
       }
       let plan = PlacementPlan(
         bucket: writer.bucket, key: writer.key, plainAllowed: layout.namesAreExact)
+      try options.faults.check(
+        .intent, bucket: plan.bucket, key: plan.key, operation: "catalog intent",
+        path: ".lakestore/catalog.db")
       let intent = try catalog.insertPutIntent(
         PutIntent(
           id: 0, bucket: writer.bucket, key: writer.key, tmpName: sealed.tmpName,
@@ -84,45 +87,89 @@ extension LakeStore {
     }
     return try changeKey(intent.bucket, intent.key, on: stripe) {
       () throws(LakeError) -> (ObjectInfo, String?) in
+      // The version this write replaces stays reachable (a hard link in tmp/) until the
+      // catalog names the new one, so a failure after the rename can put it back.
+      let kept: Aside?
       let placed: Placed
       do throws(LakeError) {
-        placed = try place(tmpName: intent.tmpName, plan: plan)
+        kept =
+          try current.flatMap { (current) throws(LakeError) -> Aside? in
+            guard current.storagePath == plan.preferredPath else { return nil }
+            return try setAside(current.storagePath, link: true, bucket: plan.bucket, key: plan.key)
+          }
+        do throws(LakeError) {
+          placed = try place(tmpName: intent.tmpName, plan: plan)
+        } catch {
+          if let kept { discard(kept) }
+          throw error
+        }
       } catch {
         try? catalog.deleteIntent(intent.id)
         throw error
       }
       writer.markCommitted()
-      // From here on the file is in place: commit the row so catalog and file agree, even if
-      // the write then cannot be acknowledged as durable.
       let row = ObjectInfo(
         bucket: intent.bucket, key: intent.key, size: intent.size, etag: intent.etag,
         lastModified: Milliseconds.date(Milliseconds.now()), metadata: intent.metadata,
         storagePath: placed.storagePath, sequence: 0)
-      let committed = try finishPut(intentID: intent.id, row: row)
+      let committed: ObjectInfo
+      do throws(LakeError) {
+        if let failure = placed.syncFailure { throw failure }
+        committed = try finishPut(intentID: intent.id, row: row)
+      } catch {
+        undoPut(placed: placed.storagePath, kept: kept, intent: intent, cause: error)
+        throw error
+      }
+      if let kept { discard(kept) }
       var replaced: String?
       if let current, current.storagePath != placed.storagePath {
         _ = try? removeStoredFile(current.storagePath)
         replaced = current.storagePath
       }
-      if let failure = placed.syncFailure { throw failure }
       return (committed, replaced)
     }
   }
 
-  /// The final transaction, retried once (the file is already in place, so giving up leaves
-  /// row and file disagreeing until recovery).
+  /// The final transaction, tried twice (a busy or briefly failing catalog gets a second
+  /// chance before the write is taken back).
   private func finishPut(intentID: Int64, row: ObjectInfo) throws(LakeError) -> ObjectInfo {
-    do {
-      return try catalog.finishPut(intentID: intentID, object: row)
-    } catch {
-      if let committed = try? catalog.finishPut(intentID: intentID, object: row) {
-        return committed
+    var attempts = 0
+    while true {
+      do throws(LakeError) {
+        try options.faults.check(
+          .catalogCommit, bucket: row.bucket, key: row.key, operation: "catalog commit",
+          path: ".lakestore/catalog.db")
+        return try catalog.finishPut(intentID: intentID, object: row)
+      } catch {
+        attempts += 1
+        if attempts == 2 { throw error }
       }
-      logger.info(
-        "catalog commit failed after rename; the intent stays for recovery",
-        metadata: ["bucket": "\(row.bucket)", "error": "\(error)"])
-      throw error
     }
+  }
+
+  /// Takes back a PUT whose file was renamed into place but which cannot be acknowledged (the
+  /// directory fsync or the catalog commit failed): the replaced version goes back to its
+  /// path, or a new key's file is removed, and the intent is dropped, so the key shows what
+  /// it showed before. If the catalog cannot drop the intent either, recovery does at the
+  /// next start (the file at the path no longer matches it). Failures here are logged; the
+  /// caller reports the original one.
+  private func undoPut(placed: String, kept: Aside?, intent: PutIntent, cause: LakeError) {
+    var problems: [String] = []
+    if let kept, kept.storagePath == placed {
+      if let failure = restore(kept) { problems.append("\(failure)") }
+    } else {
+      if let failure = (try? removeStoredFile(placed)) ?? nil { problems.append("\(failure)") }
+      if let kept { discard(kept) }
+      if !placed.hasPrefix(DataLayout.overflowPrefix) { pruneEmptyParents(of: placed) }
+    }
+    do throws(LakeError) {
+      try catalog.deleteIntent(intent.id)
+    } catch {
+      problems.append("intent kept for recovery: \(error)")
+    }
+    var metadata: Logger.Metadata = ["bucket": "\(intent.bucket)", "cause": "\(cause)"]
+    if !problems.isEmpty { metadata["undo"] = "\(problems.joined(separator: "; "))" }
+    logger.warning("write failed after its rename and was taken back", metadata: metadata)
   }
 
   /// Throws `.preconditionFailed` unless `condition` holds for `current`.

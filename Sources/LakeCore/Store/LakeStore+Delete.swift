@@ -2,10 +2,12 @@ extension LakeStore {
   /// Deletes the key's object. A missing key is not an error (S3 answers 204 either way).
   /// Throws `.invalidKey`, `.noSuchBucket`, `.io` or `.catalog`.
   ///
-  /// Protocol: take the key's lock; commit a delete intent; unlink the file and fsync its
-  /// directory; delete row + intent and log the change in one transaction; then remove the
-  /// now-empty parent directories (never the bucket directory). Readers holding the file open
-  /// keep reading it in full.
+  /// Protocol: take the key's lock; commit a delete intent; rename the file aside into
+  /// `tmp/` and fsync its directory; delete row + intent and log the change in one
+  /// transaction; then unlink the file set aside and remove the now-empty parent directories
+  /// (never the bucket directory). When the fsync or the transaction fails the file goes
+  /// back, so a delete that throws leaves the object as it was. Readers holding the file open
+  /// keep reading it in full. Every step goes through `StoreOptions.faults`.
   public func deleteObject(bucket: String, key: String) throws(LakeError) {
     try checkOpen()
     try validateKey(key)
@@ -13,23 +15,45 @@ extension LakeStore {
     let stripe = keyLocks.stripe(bucket: bucket, key: key)
     let removed = try stripe.withLock { () throws(LakeError) -> String? in
       guard let current = try catalog.object(bucket: bucket, key: key) else { return nil }
+      try options.faults.check(
+        .intent, bucket: bucket, key: key, operation: "catalog intent",
+        path: ".lakestore/catalog.db")
       let intent = try catalog.insertDeleteIntent(
         DeleteIntent(
           id: 0, bucket: bucket, key: key, storagePath: current.storagePath,
           objectSequence: current.sequence))
-      let syncFailure = try changeKey(bucket, key, on: stripe) {
-        () throws(LakeError) -> LakeError? in
-        let syncFailure: LakeError?
+      try changeKey(bucket, key, on: stripe) { () throws(LakeError) in
+        let aside: Aside?
         do throws(LakeError) {
-          syncFailure = try removeStoredFile(current.storagePath)
+          aside = try setAside(current.storagePath, link: false, bucket: bucket, key: key)
         } catch {
           try? catalog.deleteIntent(intent.id)  // the file is untouched: roll back
           throw error
         }
-        try catalog.finishDelete(intent)
-        return syncFailure
+        do throws(LakeError) {
+          if let failure = aside?.syncFailure { throw failure }
+          try options.faults.check(
+            .catalogCommit, bucket: bucket, key: key, operation: "catalog commit",
+            path: ".lakestore/catalog.db")
+          try catalog.finishDelete(intent)
+        } catch {
+          var problems: [String] = []
+          if let aside, let failure = restore(aside) { problems.append("\(failure)") }
+          do throws(LakeError) {
+            try catalog.deleteIntent(intent.id)
+          } catch {
+            problems.append("intent kept for recovery: \(error)")
+          }
+          logger.warning(
+            "delete failed and was taken back",
+            metadata: [
+              "bucket": "\(bucket)", "cause": "\(error)",
+              "undo": "\(problems.isEmpty ? "done" : problems.joined(separator: "; "))",
+            ])
+          throw error
+        }
+        if let aside { discard(aside) }
       }
-      if let syncFailure { throw syncFailure }
       return current.storagePath
     }
     if let removed { pruneEmptyParents(of: removed) }

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -22,6 +24,8 @@ extension LakeStore {
   /// Directories are walked with `O_NOFOLLOW` from the bucket directory, so no key can reach
   /// outside it even if symlinks were planted in the tree.
   func place(tmpName: String, plan: PlacementPlan) throws(LakeError) -> Placed {
+    try options.faults.check(
+      .rename, bucket: plan.bucket, key: plan.key, operation: "rename", path: plan.preferredPath)
     if let components = plan.components {
       let directory = try pruneLock.withShared { () throws(LakeError) -> Int32? in
         try renameIntoTree(tmpName: tmpName, bucket: plan.bucket, components: components)
@@ -30,7 +34,7 @@ extension LakeStore {
         defer { FileOps.closeDescriptor(directory) }
         return Placed(
           storagePath: plan.preferredPath,
-          syncFailure: syncDirectory(directory, plan.preferredPath))
+          syncFailure: syncDirectory(directory, plan.preferredPath, of: (plan.bucket, plan.key)))
       }
       logger.debug(
         "key conflicts with the directory tree; storing it in overflow",
@@ -41,7 +45,8 @@ extension LakeStore {
     }
     defer { FileOps.closeDescriptor(directory) }
     return Placed(
-      storagePath: plan.overflowPath, syncFailure: syncDirectory(directory, plan.overflowPath))
+      storagePath: plan.overflowPath,
+      syncFailure: syncDirectory(directory, plan.overflowPath, of: (plan.bucket, plan.key)))
   }
 
   /// Returns the destination directory, or nil on a file/directory conflict.
@@ -88,9 +93,15 @@ extension LakeStore {
     }
   }
 
-  /// Fsyncs a directory; returns the failure instead of throwing it.
-  private func syncDirectory(_ directory: Int32, _ path: String) -> LakeError? {
+  /// Fsyncs a directory; returns the failure instead of throwing it. `key` names the object
+  /// whose write or delete this is (for injected faults).
+  func syncDirectory(_ directory: Int32, _ path: String, of key: (String, String)? = nil)
+    -> LakeError?
+  {
     do throws(Errno) {
+      if let faults = options.faults, let (bucket, key) = key {
+        try faults.check(.syncDirectory, bucket: bucket, key: key)
+      }
       try FileOps.sync(directory)
       return nil
     } catch {
@@ -127,6 +138,12 @@ extension LakeStore {
   func pruneEmptyParents(of storagePath: String) {
     let components = PathComponents.split(storagePath)
     guard components.count > 2, !storagePath.hasPrefix(DataLayout.overflowPrefix) else { return }
+    if let faults = options.faults {
+      let key = components.dropFirst().joined(separator: "/")
+      guard (try? faults.check(.pruneParents, bucket: components[0], key: key)) != nil else {
+        return
+      }
+    }
     pruneLock.withExclusive {
       var directories: [Int32] = []
       defer { directories.forEach(FileOps.closeDescriptor) }
@@ -149,5 +166,70 @@ extension LakeStore {
         }
       }
     }
+  }
+
+  /// Moves or links the file at `storagePath` to a new name in `tmp/` (`kind` prefixes the
+  /// name), so a failed write or delete can put it back. `link` keeps the original in place
+  /// (before an overwrite replaces it); otherwise it is renamed away (the unlink of a DELETE)
+  /// and its directory fsynced, the fsync failure returned in `Aside.syncFailure`. Returns nil
+  /// when there is no file at that path. Throws `.io` when nothing was moved.
+  func setAside(_ storagePath: String, link: Bool, bucket: String, key: String) throws(LakeError)
+    -> Aside?
+  {
+    let step: WriteStep = link ? .keepReplaced : .unlink
+    let operation = link ? "link (keep replaced)" : "unlink"
+    try options.faults.check(
+      step, bucket: bucket, key: key, operation: operation, path: storagePath)
+    let directory: Int32
+    let name: String
+    do throws(Errno) {
+      (directory, name) = try DirectoryWalk.openParent(from: layout.root, of: storagePath)
+    } catch {
+      if error.code == ENOENT || error.code == ENOTDIR { return nil }
+      throw error.lakeError(operation, storagePath)
+    }
+    defer { FileOps.closeDescriptor(directory) }
+    let asideName = (link ? "keep-" : "del-") + UUID().uuidString.lowercased()
+    do throws(Errno) {
+      if link {
+        try FileOps.link(directory, name, layout.tmp, asideName)
+      } else {
+        try FileOps.rename(directory, name, layout.tmp, asideName)
+      }
+    } catch {
+      if error.code == ENOENT { return nil }
+      throw error.lakeError(operation, storagePath)
+    }
+    let syncFailure = link ? nil : syncDirectory(directory, storagePath, of: (bucket, key))
+    return Aside(name: asideName, storagePath: storagePath, syncFailure: syncFailure)
+  }
+
+  /// A file set aside in `tmp/` by ``setAside(_:link:bucket:key:)``.
+  struct Aside {
+    var name: String
+    /// Where the file was.
+    var storagePath: String
+    var syncFailure: LakeError?
+  }
+
+  /// Renames a file set aside back to where it was (replacing whatever is there now) and
+  /// fsyncs that directory. Returns the failure instead of throwing: this runs while undoing
+  /// a failed change, whose own error is the one to report.
+  func restore(_ aside: Aside) -> LakeError? {
+    do throws(Errno) {
+      let (directory, name) = try DirectoryWalk.openParent(from: layout.root, of: aside.storagePath)
+      defer { FileOps.closeDescriptor(directory) }
+      try FileOps.rename(layout.tmp, aside.name, directory, name)
+      try FileOps.sync(directory)
+      return nil
+    } catch {
+      return error.lakeError("restore", aside.storagePath)
+    }
+  }
+
+  /// Removes a file set aside once the change it guarded is committed (best effort: recovery
+  /// empties `tmp/` at the next start anyway).
+  func discard(_ aside: Aside) {
+    try? FileOps.unlink(layout.tmp, aside.name)
   }
 }

@@ -40,13 +40,16 @@ public final class ObjectWriter {
   /// Where the next early writeback starts.
   private var writebackStart: Int64 = 0
   private let writebackInterval: Int64
+  let faults: WriteFaults?
 
   /// Creates the temp file (`O_EXCL`, unique name). Throws `.io`.
   init(
     bucket: String, key: String, layout: DataLayout, writebackInterval: Int64,
-    digests extra: [any ObjectDigest]
+    digests extra: [any ObjectDigest], faults: WriteFaults?
   ) throws(LakeError) {
     let name = "put-" + UUID().uuidString.lowercased()
+    try faults.check(
+      .createTemp, bucket: bucket, key: key, operation: "create", path: ".lakestore/tmp/" + name)
     do throws(Errno) {
       descriptor = try FileOps.open(
         layout.tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
@@ -58,6 +61,7 @@ public final class ObjectWriter {
     self.layout = layout
     self.tmpName = name
     self.writebackInterval = writebackInterval
+    self.faults = faults
     self.digests = DigestPipeline(extra: extra)
   }
 
@@ -69,6 +73,7 @@ public final class ObjectWriter {
   /// Throws `.io` on a write error (for example ENOSPC); the writer should then be aborted.
   public func write(_ bytes: UnsafeRawBufferPointer) throws(LakeError) {
     guard state == .open else { throw .io(operation: "write", path: tmpPath, errno: EBADF) }
+    try faults.check(.write, bucket: bucket, key: key, operation: "write", path: tmpPath)
     do throws(Errno) {
       try FileOps.writeAll(descriptor, bytes)
     } catch {
@@ -116,6 +121,7 @@ public final class ObjectWriter {
     guard state == .open else { throw .io(operation: "commit", path: tmpPath, errno: EBADF) }
     digests.finish()
     do throws(Errno) {
+      if let faults { try faults.check(.syncFile, bucket: bucket, key: key) }
       try FileOps.sync(descriptor)
     } catch {
       discard()

@@ -6,6 +6,7 @@ import Foundation
 /// Both candidates are recorded in the write intent before the rename.
 struct PlacementPlan: Sendable {
   let bucket: String
+  let key: String
   /// The key's path components, or nil when the key must go to overflow.
   let components: [String]?
   /// The file name in `.lakestore/overflow/<bucket>/`.
@@ -14,6 +15,7 @@ struct PlacementPlan: Sendable {
   /// `plainAllowed` is false on filesystems that fold case or normalize Unicode in names.
   init(bucket: String, key: String, plainAllowed: Bool = true) {
     self.bucket = bucket
+    self.key = key
     self.components = plainAllowed ? PathComponents.plainComponents(ofKey: key) : nil
     self.overflowName = UUID().uuidString.lowercased()
   }
