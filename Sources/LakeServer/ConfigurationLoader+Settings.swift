@@ -85,6 +85,12 @@ extension ConfigurationLoader {
       defaultValue: "2048"
     ) { c, v throws(ConfigurationError) in c.maxMetadataBytes = try int(v, min: 0, max: 1 << 20) },
     Setting(
+      key: "min_free_bytes", flag: "min-free-bytes",
+      help:
+        "Free space kept on the data file system; writes that would go below it get 507 (0 disables).",
+      defaultValue: "64M"
+    ) { c, v throws(ConfigurationError) in c.minFreeBytes = try size(v) },
+    Setting(
       key: "max_clock_skew", flag: "max-clock-skew",
       help: "Largest request-time difference a signature may have (RequestTimeTooSkewed).",
       defaultValue: "900s"

@@ -28,6 +28,19 @@ public final class LakeServer: Sendable {
     options.objectCacheEntries = configuration.cacheEntries
     options.objectCacheDescriptors = DescriptorLimit.cacheBudget(
       wanted: configuration.cacheOpenFiles, http: configuration.http, logger: logger)
+    options.minFreeBytes = configuration.minFreeBytes
+    #if DEBUG
+      // Test-only: fail or kill at chosen write steps (see WriteFaults.parse). Debug builds
+      // only; release builds never read this variable.
+      if let spec = ProcessInfo.processInfo.environment["LAKESTORE_TEST_FAULTS"] {
+        guard let rules = WriteFaults.parse(spec) else {
+          throw ConfigurationError(
+            "LAKESTORE_TEST_FAULTS: '\(spec)' is not STEP:ACTION[:PREFIX[:SKIP]],...")
+        }
+        options.faults = WriteFaults(rules)
+        logger.warning("test faults armed", metadata: ["faults": "\(spec)"])
+      }
+    #endif
     self.store = try LakeStore(
       dataDirectory: configuration.dataDirectory, options: options, logger: logger)
     self.credentials = try Credentials.resolve(configuration)

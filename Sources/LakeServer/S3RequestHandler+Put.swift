@@ -42,7 +42,8 @@ extension S3RequestHandler {
     let sha = expectedSHA256 == nil ? nil : SHA256Digest()
     var digests: [any ObjectDigest] = []
     if let sha { digests.append(sha) }
-    let writer = try store.makeWriter(bucket: bucket, key: key, digests: digests)
+    let writer = try store.makeWriter(
+      bucket: bucket, key: key, expectedSize: body.declaredLength, digests: digests)
     do {
       let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
       defer { buffer.deallocate() }

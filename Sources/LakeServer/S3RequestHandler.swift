@@ -66,6 +66,12 @@ final class S3RequestHandler: HTTPHandler {
     } catch let error as S3Error {
       response = errorResponse(error, head: head, requestID: requestID)
     } catch let error as LakeError {
+      switch error {
+      case .io, .catalog:
+        // A failing disk or catalog: the operator needs the step, path and errno.
+        logger.error("request \(requestID) failed: \(error)")
+      default: break
+      }
       response = errorResponse(S3Error(lake: error), head: head, requestID: requestID)
     } catch {
       logger.error("request \(requestID) failed: \(error)")

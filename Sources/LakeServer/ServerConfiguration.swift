@@ -53,6 +53,9 @@ public struct ServerConfiguration: Sendable {
   public var cacheEntries = 10_000
   /// How many cached objects keep their file open; each holds one file descriptor.
   public var cacheOpenFiles = 1024
+  /// Free space kept on the data directory's file system; writes that would go below it get
+  /// 507 `InsufficientStorage`, so deletes can always commit. 0 disables the reserve.
+  public var minFreeBytes: Int64 = 64 << 20
   /// Socket, parser and timeout limits.
   public var http = HTTPServerConfiguration()
 

@@ -36,6 +36,7 @@ struct ServeCommand: ParsableCommand {
   @Option(help: settingHelp("max_object_size")) var maxObjectSize: String?
   @Option(help: settingHelp("max_key_bytes")) var maxKeyBytes: String?
   @Option(help: settingHelp("max_metadata_bytes")) var maxMetadataBytes: String?
+  @Option(help: settingHelp("min_free_bytes")) var minFreeBytes: String?
   @Option(help: settingHelp("max_clock_skew")) var maxClockSkew: String?
   @Option(help: settingHelp("max_connections")) var maxConnections: String?
   @Option(help: settingHelp("workers")) var workers: String?
@@ -57,7 +58,8 @@ struct ServeCommand: ParsableCommand {
       ("data", data), ("address", address), ("access_key", accessKey), ("secret_key", secretKey),
       ("region", region), ("anonymous", anonymous), ("virtual_host_domains", virtualHostDomains),
       ("max_object_size", maxObjectSize), ("max_key_bytes", maxKeyBytes),
-      ("max_metadata_bytes", maxMetadataBytes), ("max_clock_skew", maxClockSkew),
+      ("max_metadata_bytes", maxMetadataBytes), ("min_free_bytes", minFreeBytes),
+      ("max_clock_skew", maxClockSkew),
       ("max_connections", maxConnections), ("workers", workers), ("event_loops", eventLoops),
       ("max_request_line_bytes", maxRequestLineBytes), ("max_header_bytes", maxHeaderBytes),
       ("max_header_count", maxHeaderCount), ("header_timeout", headerTimeout),

@@ -1,5 +1,9 @@
 import CSQLite
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One SQLite connection (opened `SQLITE_OPEN_NOMUTEX`) with a cache of prepared statements.
 ///
 /// Thread rule: a connection is used by one thread at a time. Ownership is handed between
@@ -75,9 +79,21 @@ final class SQLiteConnection: @unchecked Sendable {
   }
 
   /// The catalog error for a failed SQLite call, with SQLite's message.
+  /// A full disk, an I/O error and a read-only file system are reported as the `errno` they
+  /// stand for, so the server answers them as it answers the same failure of a file write
+  /// (507 for a full disk).
   func error(_ code: Int32, _ context: String) -> LakeError {
     let message = String(cString: sqlite3_errmsg(handle))
-    return .catalog("\(context): \(message) (\(code))")
+    let errnoCode: Int32
+    switch code & 0xff {
+    case SQLITE_FULL: errnoCode = ENOSPC
+    case SQLITE_IOERR: errnoCode = EIO
+    case SQLITE_READONLY: errnoCode = EROFS
+    default: return .catalog("\(context): \(message) (\(code))")
+    }
+    return .io(
+      operation: "catalog \(context.prefix(80)): \(message)", path: ".lakestore/catalog.db",
+      errno: errnoCode)
   }
 
   /// Finalizes statements and closes; idempotent.

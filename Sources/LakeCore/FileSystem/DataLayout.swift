@@ -130,4 +130,20 @@ final class DataLayout: Sendable {
   {
     do { return try body() } catch { throw error.lakeError(operation, path) }
   }
+
+  /// Throws `.io` with `ENOSPC` when writing `needed` more bytes would leave less than
+  /// `reserve` bytes available to unprivileged users on the data directory's file system.
+  /// A failing `statvfs` is not an error (the write itself will report a real problem).
+  func checkFreeSpace(reserve: Int64, needed: Int64) throws(LakeError) {
+    guard reserve > 0 else { return }
+    var info = statvfs()
+    guard fstatvfs(root, &info) == 0 else { return }
+    let (available, overflow) = Int64(clamping: info.f_bavail).multipliedReportingOverflow(
+      by: Int64(clamping: info.f_frsize))
+    let free = overflow ? Int64.max : available
+    if needed > free || free - needed < reserve {
+      throw .io(
+        operation: "reserve free space (min_free_bytes \(reserve))", path: ".", errno: ENOSPC)
+    }
+  }
 }

@@ -17,4 +17,26 @@ struct Errno: Error, Equatable {
   func lakeError(_ operation: String, _ path: String) -> LakeError {
     .io(operation: operation, path: path, errno: code)
   }
+
+  /// The symbolic name of common codes (`EIO`, `ENOSPC`…), else `errno N`.
+  var name: String {
+    switch code {
+    case EIO: "EIO"
+    case ENOSPC: "ENOSPC"
+    case EROFS: "EROFS"
+    case EDQUOT: "EDQUOT"
+    case EACCES: "EACCES"
+    case EPERM: "EPERM"
+    case ENOENT: "ENOENT"
+    case EEXIST: "EEXIST"
+    case ENOTDIR: "ENOTDIR"
+    case EISDIR: "EISDIR"
+    case ELOOP: "ELOOP"
+    case EMFILE: "EMFILE"
+    case ENFILE: "ENFILE"
+    case EINVAL: "EINVAL"
+    case EBADF: "EBADF"
+    default: "errno \(code)"
+    }
+  }
 }

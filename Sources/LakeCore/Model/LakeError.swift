@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Every error LakeCore throws.
 ///
 /// The cases map onto S3 errors in the server glue; LakeCore itself knows nothing of HTTP.
@@ -23,4 +29,24 @@ public enum LakeError: Error, Sendable, Equatable {
   case io(operation: String, path: String, errno: Int32)
   /// The SQLite catalog failed, or the store is closed.
   case catalog(String)
+}
+
+extension LakeError: CustomStringConvertible {
+  /// One line for logs: for `.io`, the operation, the path and the `errno` by name, so a log
+  /// line says which step of a write failed (`fsync directory of b/k: EIO (Input/output error)`).
+  public var description: String {
+    switch self {
+    case .invalidBucketName(let reason): "invalid bucket name: \(reason)"
+    case .noSuchBucket(let name): "no such bucket \(name)"
+    case .bucketAlreadyExists(let name): "bucket \(name) already exists"
+    case .bucketNotEmpty(let name): "bucket \(name) is not empty"
+    case .noSuchKey(let bucket, let key): "no such key \(bucket)/\(key)"
+    case .invalidKey(let reason): "invalid key: \(reason)"
+    case .preconditionFailed: "precondition failed"
+    case .digestMismatch: "Content-MD5 mismatch"
+    case .io(let operation, let path, let code):
+      "\(operation) \(path): \(Errno(code: code).name) (\(String(cString: strerror(code))))"
+    case .catalog(let message): "catalog: \(message)"
+    }
+  }
 }

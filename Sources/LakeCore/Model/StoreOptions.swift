@@ -22,6 +22,11 @@ public struct StoreOptions: Sendable {
   /// short. Default 8 MiB; 0 leaves everything to the fsync.
   public var writebackInterval: Int64 = 8 << 20
 
+  /// Free space the file system must keep: a write that would leave less (by its declared
+  /// size, or while it streams in) fails with `ENOSPC` before the disk is full, so the catalog
+  /// always has room to commit deletes. Default 64 MiB; 0 turns the reserve off.
+  public var minFreeBytes: Int64 = 64 << 20
+
   /// Injected failures for tests (see ``WriteFaults``); nil, the default, injects none.
   public var faults: WriteFaults?
 

@@ -6,15 +6,18 @@ extension LakeStore {
   /// `digests` are fed every byte besides the ETag's MD5; read them only after
   /// `ObjectWriter.finishDigests()`.
   /// Throws `.invalidKey`, `.noSuchBucket`, or `.io` when the temp file cannot be created.
+  /// `expectedSize`, when the length is known up front, is checked against the free-space
+  /// reserve (`StoreOptions.minFreeBytes`) before anything is written: `.io` with `ENOSPC`.
   public func makeWriter(
-    bucket: String, key: String, digests: [any ObjectDigest] = []
+    bucket: String, key: String, expectedSize: Int64? = nil, digests: [any ObjectDigest] = []
   ) throws(LakeError) -> ObjectWriter {
     try checkOpen()
     try validateKey(key)
     try requireBucket(bucket)
+    try layout.checkFreeSpace(reserve: options.minFreeBytes, needed: expectedSize ?? 0)
     return try ObjectWriter(
       bucket: bucket, key: key, layout: layout, writebackInterval: options.writebackInterval,
-      digests: digests, faults: options.faults)
+      minFreeBytes: options.minFreeBytes, digests: digests, faults: options.faults)
   }
 
   /// Makes the writer's bytes the key's object, durably and atomically, and returns the new

@@ -41,11 +41,12 @@ public final class ObjectWriter {
   private var writebackStart: Int64 = 0
   private let writebackInterval: Int64
   let faults: WriteFaults?
+  private let minFreeBytes: Int64
 
   /// Creates the temp file (`O_EXCL`, unique name). Throws `.io`.
   init(
     bucket: String, key: String, layout: DataLayout, writebackInterval: Int64,
-    digests extra: [any ObjectDigest], faults: WriteFaults?
+    minFreeBytes: Int64, digests extra: [any ObjectDigest], faults: WriteFaults?
   ) throws(LakeError) {
     let name = "put-" + UUID().uuidString.lowercased()
     try faults.check(
@@ -62,6 +63,7 @@ public final class ObjectWriter {
     self.tmpName = name
     self.writebackInterval = writebackInterval
     self.faults = faults
+    self.minFreeBytes = minFreeBytes
     self.digests = DigestPipeline(extra: extra)
   }
 
@@ -86,6 +88,8 @@ public final class ObjectWriter {
       // final fsync waits for little more than the tail. Failure only loses the head start.
       _ = lake_start_writeback(descriptor, writebackStart, bytesWritten - writebackStart)
       writebackStart = bytesWritten
+      // A body of unknown length is held to the free-space reserve as it grows.
+      try layout.checkFreeSpace(reserve: minFreeBytes, needed: 0)
     }
   }
 
