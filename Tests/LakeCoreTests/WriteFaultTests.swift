@@ -50,6 +50,25 @@ final class WriteFaultTests: XCTestCase {
     try assertCleanAfterRestart(store, directory, expectVictim: nil)
   }
 
+  /// A write that would leave less than `minFreeBytes` free is refused up front with ENOSPC
+  /// (the server's 507), and nothing is left behind; deletes still work.
+  func testFreeSpaceReserveRefusesWrites() throws {
+    var options = StoreOptions()
+    options.minFreeBytes = 1 << 20
+    let (store, directory) = try makeStore(options: options)
+    _ = try store.createBucket("bkt")
+    try put(store, "bkt", victim, "old")
+    XCTAssertThrowsError(
+      try store.makeWriter(bucket: "bkt", key: "huge", expectedSize: Int64.max / 2)
+    ) { error in
+      guard case .io(_, _, let code) = error as? LakeError else { return XCTFail("\(error)") }
+      XCTAssertEqual(code, ENOSPC)
+    }
+    XCTAssertEqual(try temporaryFiles(directory), [])
+    try store.deleteObject(bucket: "bkt", key: victim)
+    try put(store, "bkt", "small", "fits")
+  }
+
   func testParsesSpecs() {
     XCTAssertEqual(
       WriteFaults.parse("rename:EIO:b/x/,sync-file:kill,write:ENOSPC::3"),

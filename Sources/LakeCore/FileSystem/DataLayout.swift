@@ -143,7 +143,7 @@ final class DataLayout: Sendable {
     let free = overflow ? Int64.max : available
     if needed > free || free - needed < reserve {
       throw .io(
-        operation: "reserve free space (min_free_bytes \(reserve))", path: ".", errno: ENOSPC)
+        operation: "keep min_free_bytes=\(reserve) free on", path: rootPath, errno: ENOSPC)
     }
   }
 }
