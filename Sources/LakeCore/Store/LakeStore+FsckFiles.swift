@@ -87,7 +87,7 @@ extension LakeStore {
     }
     guard let bucket = file.bucket else { return try confirm() }
     // A plain path is only ever written under its key's lock: hold it to re-check and move.
-    let key = String(file.path.utf8.dropFirst(bucket.utf8.count + 1))!
+    let key = String(decoding: file.path.utf8.dropFirst(bucket.utf8.count + 1), as: UTF8.self)
     return try keyLocks.stripe(bucket: bucket, key: key).withLock(confirm)
   }
 
