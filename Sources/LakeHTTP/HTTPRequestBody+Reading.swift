@@ -14,28 +14,31 @@ extension HTTPRequestBody {
       remaining -= Int64(count)
       if remaining == 0 { finished = true }
       return count
-    case .socket(let connection, let stallTimeout, let writeTimeout):
+    case .socket(let connection, let readLimits, let writeLimits):
       if case .length(let length) = framing, length > maxBodyBytes { throw .tooLarge }
       if continuePending {
         continuePending = false
         // RFC 9110 §15.2.1: an interim response, then the client sends the body.
         let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
-        guard Socket.write(connection.fd, interim, stallTimeout: writeTimeout) else {
+        guard Socket.write(connection.fd, interim, limits: writeLimits) else {
           throw .connectionClosed
         }
         continueSent = true
       }
-      if framing == .chunked {
-        return try readChunked(connection, into: buffer, stallTimeout: stallTimeout)
-      }
-      return try readLength(connection, into: buffer, stallTimeout: stallTimeout)
+      if progress == nil { progress = TransferProgress(readLimits) }
+      let count =
+        framing == .chunked
+        ? try readChunked(connection, into: buffer) : try readLength(connection, into: buffer)
+      // A body that keeps arriving, but slower than the minimum rate, ends like a stalled one.
+      guard progress?.moved(count) ?? true else { throw .timeout }
+      return count
     }
   }
 
   /// `Content-Length` framing: buffered bytes first, then straight from the socket into the
   /// caller's buffer (no intermediate copy for large uploads).
   private func readLength(
-    _ connection: Connection, into buffer: UnsafeMutableRawBufferPointer, stallTimeout: Duration
+    _ connection: Connection, into buffer: UnsafeMutableRawBufferPointer
   ) throws(HTTPBodyError) -> Int {
     let wanted = Int(min(Int64(buffer.count), remaining))
     var count: Int
@@ -46,7 +49,7 @@ extension HTTPRequestBody {
       connection.consume(count)
     } else {
       let target = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted])
-      count = try receive(connection.fd, into: target, stallTimeout: stallTimeout)
+      count = try receive(connection.fd, into: target)
     }
     remaining -= Int64(count)
     if remaining == 0 { finished = true }
@@ -55,11 +58,11 @@ extension HTTPRequestBody {
 
   /// Chunked framing: socket bytes go through the connection buffer and the decoder.
   private func readChunked(
-    _ connection: Connection, into buffer: UnsafeMutableRawBufferPointer, stallTimeout: Duration
+    _ connection: Connection, into buffer: UnsafeMutableRawBufferPointer
   ) throws(HTTPBodyError) -> Int {
     while true {
       if !connection.hasBufferedBytes {
-        try fill(connection, stallTimeout: stallTimeout)
+        try fill(connection)
       }
       let (consumed, produced) = try decoder.decode(connection.buffered, into: buffer)
       connection.consume(consumed)
@@ -69,30 +72,33 @@ extension HTTPRequestBody {
   }
 
   /// Waits for and receives at least one byte into the connection buffer.
-  private func fill(_ connection: Connection, stallTimeout: Duration) throws(HTTPBodyError) {
+  private func fill(_ connection: Connection) throws(HTTPBodyError) {
     while true {
       switch connection.receive() {
       case .bytes(let count) where count > 0: return
       case .bytes, .endOfStream, .failed: throw .connectionClosed
       case .wouldBlock:
-        guard Socket.wait(connection.fd, writable: false, timeout: stallTimeout) else {
-          throw .timeout
-        }
+        try waitReadable(connection.fd)
       }
     }
   }
 
   private func receive(
-    _ fd: Int32, into target: UnsafeMutableRawBufferPointer, stallTimeout: Duration
+    _ fd: Int32, into target: UnsafeMutableRawBufferPointer
   ) throws(HTTPBodyError) -> Int {
     while true {
       switch Socket.receive(fd, into: target) {
       case .bytes(let count): return count
       case .endOfStream, .failed: throw .connectionClosed
       case .wouldBlock:
-        guard Socket.wait(fd, writable: false, timeout: stallTimeout) else { throw .timeout }
+        try waitReadable(fd)
       }
     }
+  }
+
+  /// Waits for body bytes within the stall timeout and the minimum rate.
+  private func waitReadable(_ fd: Int32) throws(HTTPBodyError) {
+    guard progress?.wait(fd, writable: false) ?? true else { throw .timeout }
   }
 
   /// After the handler returned: reads and discards the rest of the body if at most

@@ -9,7 +9,7 @@ import Glibc
 /// response.
 public final class HTTPRequestBody {
   enum Source {
-    case socket(Connection, stallTimeout: Duration, writeTimeout: Duration)
+    case socket(Connection, read: TransferLimits, write: TransferLimits)
     case memory([UInt8])
   }
 
@@ -29,12 +29,13 @@ public final class HTTPRequestBody {
   /// Set once the handler returned; later reads throw ``HTTPBodyError/connectionClosed``.
   var invalidated = false
   var memoryOffset = 0
+  /// The body's pace against the stall timeout and minimum rate, from the first read on.
+  var progress: TransferProgress?
 
   init(_ request: HTTPParsedRequest, connection: Connection, configuration: HTTPServerConfiguration)
   {
     source = .socket(
-      connection, stallTimeout: configuration.bodyStallTimeout,
-      writeTimeout: configuration.writeStallTimeout)
+      connection, read: configuration.bodyLimits, write: configuration.writeLimits)
     framing = request.framing
     maxBodyBytes = configuration.maxBodyBytes
     decoder = ChunkedDecoder(maxBodyBytes: configuration.maxBodyBytes)
@@ -87,6 +88,7 @@ public final class HTTPRequestBody {
   /// - Precondition: `buffer` is not empty.
   /// - Returns: the number of bytes read; 0 at the end of the body.
   /// - Throws: ``HTTPBodyError/timeout`` when no byte arrived within the stall timeout,
+  ///   or when the body moved slower than ``HTTPServerConfiguration/minTransferRate``,
   ///   ``HTTPBodyError/connectionClosed`` when the peer went away, ``HTTPBodyError/malformed``
   ///   for broken chunked framing, ``HTTPBodyError/tooLarge`` past
   ///   ``HTTPServerConfiguration/maxBodyBytes``.

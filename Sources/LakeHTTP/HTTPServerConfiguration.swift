@@ -40,12 +40,31 @@ public struct HTTPServerConfiguration: Sendable {
   /// How long a response write waits for the socket to accept more bytes before the
   /// connection is dropped. Default 60 s.
   public var writeStallTimeout: Duration = .seconds(60)
+  /// The slowest a request or response body may move once it has started: at least this
+  /// many bytes per second on average over every ``transferRateWindow``, else the transfer
+  /// ends (an upload with ``HTTPBodyError/timeout``, a download by closing the connection).
+  /// 0 turns the check off. Default 1 KiB/s.
+  public var minTransferRate: Int64 = 1024
+  /// The span ``minTransferRate`` is averaged over. Default 20 s.
+  public var transferRateWindow: Duration = .seconds(20)
   /// How long ``HTTPServer/shutdown()`` lets in-flight requests finish before closing their
   /// connections. Default 30 s.
   public var shutdownGracePeriod: Duration = .seconds(30)
 
   /// Creates a configuration with every default.
   public init() {}
+
+  /// The limits request bodies are read within.
+  var bodyLimits: TransferLimits {
+    TransferLimits(
+      stall: bodyStallTimeout, minimumRate: minTransferRate, window: transferRateWindow)
+  }
+
+  /// The limits responses are written within.
+  var writeLimits: TransferLimits {
+    TransferLimits(
+      stall: writeStallTimeout, minimumRate: minTransferRate, window: transferRateWindow)
+  }
 }
 
 extension Duration {

@@ -40,7 +40,7 @@ final class RequestRunner {
       case .failed(let error):
         let response = core.serverErrorBytes(status: error.status, date: dateCache.now())
         let written = Socket.write(
-          connection.fd, response, stallTimeout: core.configuration.writeStallTimeout)
+          connection.fd, response, limits: core.configuration.writeLimits)
         return handBack(connection, written ? .linger : .close)
       }
     }
@@ -55,7 +55,7 @@ final class RequestRunner {
     let configuration = core.configuration
     if case .unsent(let tail, let written) = prepared {
       let complete = tail.withUnsafeBytes {
-        Socket.write(connection.fd, $0, stallTimeout: configuration.writeStallTimeout)
+        Socket.write(connection.fd, $0, limits: configuration.writeLimits)
       }
       core.reportCompleted(
         request, written, sent: complete, since: start, remoteAddress: connection.remoteAddress)
@@ -88,7 +88,7 @@ final class RequestRunner {
       response.head, body: response.body, method: request.head.method,
       version: request.head.version, keepAlive: keepAlive, date: dateCache.now())
     let (sent, complete) = ResponseWriter.write(
-      plan, body: response.body, fd: connection.fd, stallTimeout: configuration.writeStallTimeout)
+      plan, body: response.body, fd: connection.fd, limits: configuration.writeLimits)
     core.handler.requestCompleted(
       HTTPAccessRecord(
         head: request.head, status: response.head.status, responseHeaders: plan.headers,

@@ -64,17 +64,18 @@ enum Socket {
     }
   }
 
-  /// Writes all of `first` then `second` (either may be empty) with `sendmsg`, waiting up to
-  /// `stallTimeout` each time the socket is full. With `more`, the last segment is sent
+  /// Writes all of `first` then `second` (either may be empty) with `sendmsg`, waiting for
+  /// the socket within `limits` each time it is full. With `more`, the last segment is sent
   /// with MSG_MORE so a following `sendfile` shares its packets. Returns false when the
-  /// peer is gone or stalled.
+  /// peer is gone, stalled, or reads slower than the limits' minimum rate.
   static func write(
     _ fd: Int32, _ first: UnsafeRawBufferPointer,
     _ second: UnsafeRawBufferPointer = .init(
-      start: nil, count: 0), more: Bool = false, stallTimeout: Duration
+      start: nil, count: 0), more: Bool = false, limits: TransferLimits
   ) -> Bool {
     var a = first
     var b = second
+    var progress = TransferProgress(limits)
     while a.count + b.count > 0 {
       let sent: Int
       if b.count == 0 {
@@ -87,43 +88,47 @@ enum Socket {
       if sent < 0 {
         if errno == EINTR { continue }
         guard errno == EAGAIN || errno == EWOULDBLOCK else { return false }
-        guard wait(fd, writable: true, timeout: stallTimeout) else { return false }
+        guard progress.wait(fd, writable: true) else { return false }
         continue
       }
       let fromA = min(sent, a.count)
       a = UnsafeRawBufferPointer(rebasing: a[fromA...])
       b = UnsafeRawBufferPointer(rebasing: b[(sent - fromA)...])
+      guard progress.moved(sent) else { return false }
     }
     return true
   }
 
-  /// Writes `bytes` fully; see ``write(_:_:_:more:stallTimeout:)``.
-  static func write(_ fd: Int32, _ bytes: [UInt8], more: Bool = false, stallTimeout: Duration)
+  /// Writes `bytes` fully; see ``write(_:_:_:more:limits:)``.
+  static func write(_ fd: Int32, _ bytes: [UInt8], more: Bool = false, limits: TransferLimits)
     -> Bool
   {
-    bytes.withUnsafeBytes { write(fd, $0, more: more, stallTimeout: stallTimeout) }
+    bytes.withUnsafeBytes { write(fd, $0, more: more, limits: limits) }
   }
 
   /// Sends `count` bytes of `file` from `offset` with `sendfile(2)`, never copying through
   /// user space. Returns the bytes sent; fewer than `count` means the peer is gone, the
-  /// socket stalled past `stallTimeout`, or the file is shorter than promised.
+  /// socket stalled or drained slower than `limits` allow, or the file is shorter than
+  /// promised.
   static func sendFile(
-    _ fd: Int32, file: Int32, offset: Int64, count: Int64, stallTimeout: Duration
+    _ fd: Int32, file: Int32, offset: Int64, count: Int64, limits: TransferLimits
   ) -> Int64 {
     var position = off_t(offset)
     var left = count
+    var progress = TransferProgress(limits)
     while left > 0 {
       // Linux sends at most 0x7ffff000 bytes per call.
       let chunk = Int(min(left, 0x4000_0000))
       let sent = Glibc.sendfile(fd, file, &position, chunk)
       if sent > 0 {
         left -= Int64(sent)
+        guard progress.moved(sent) else { break }
         continue
       }
       if sent == 0 { break }  // the file ended early
       if errno == EINTR { continue }
       guard errno == EAGAIN || errno == EWOULDBLOCK else { break }
-      guard wait(fd, writable: true, timeout: stallTimeout) else { break }
+      guard progress.wait(fd, writable: true) else { break }
     }
     return count - left
   }

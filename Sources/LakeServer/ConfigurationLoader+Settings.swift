@@ -143,6 +143,16 @@ extension ConfigurationLoader {
       c.http.writeStallTimeout = try duration(v)
     },
     Setting(
+      key: "min_transfer_rate", flag: "min-transfer-rate",
+      help:
+        "Slowest average body transfer, bytes/s over transfer_rate_window; slower uploads get RequestTimeout, slower downloads are cut off (0 disables).",
+      defaultValue: "1K"
+    ) { c, v throws(ConfigurationError) in c.http.minTransferRate = try size(v) },
+    Setting(
+      key: "transfer_rate_window", flag: "transfer-rate-window",
+      help: "The span min_transfer_rate is averaged over.", defaultValue: "20s"
+    ) { c, v throws(ConfigurationError) in c.http.transferRateWindow = try duration(v) },
+    Setting(
       key: "shutdown_grace", flag: "shutdown-grace",
       help: "On SIGTERM/SIGINT, how long in-flight requests may take to finish.",
       defaultValue: "30s"

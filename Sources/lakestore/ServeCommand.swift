@@ -47,6 +47,8 @@ struct ServeCommand: ParsableCommand {
   @Option(help: settingHelp("header_timeout")) var headerTimeout: String?
   @Option(help: settingHelp("idle_timeout")) var idleTimeout: String?
   @Option(help: settingHelp("body_timeout")) var bodyTimeout: String?
+  @Option(help: settingHelp("min_transfer_rate")) var minTransferRate: String?
+  @Option(help: settingHelp("transfer_rate_window")) var transferRateWindow: String?
   @Option(help: settingHelp("shutdown_grace")) var shutdownGrace: String?
   @Option(help: settingHelp("cache_entries")) var cacheEntries: String?
   @Option(help: settingHelp("cache_open_files")) var cacheOpenFiles: String?
@@ -64,6 +66,7 @@ struct ServeCommand: ParsableCommand {
       ("max_request_line_bytes", maxRequestLineBytes), ("max_header_bytes", maxHeaderBytes),
       ("max_header_count", maxHeaderCount), ("header_timeout", headerTimeout),
       ("idle_timeout", idleTimeout), ("body_timeout", bodyTimeout),
+      ("min_transfer_rate", minTransferRate), ("transfer_rate_window", transferRateWindow),
       ("shutdown_grace", shutdownGrace), ("cache_entries", cacheEntries),
       ("cache_open_files", cacheOpenFiles), ("log_level", logLevel), ("access_log", accessLog),
     ]

@@ -137,6 +137,60 @@ final class HTTPServerLimitTests: XCTestCase {
     XCTAssertTrue(client.isClosedByPeer())
   }
 
+  /// A body that never pauses long enough to stall, but moves slower than the minimum rate,
+  /// ends once the rate window closes (issue 11 §5).
+  func testTrickledBodyBelowTheMinimumRateTimesOut() throws {
+    let server = try start {
+      $0.minTransferRate = 10_000
+      $0.transferRateWindow = .milliseconds(500)
+    }
+    let client = try server.client()
+    try client.send("PUT /count HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
+    let started = ContinuousClock.now
+    var refused = false
+    for _ in 0..<40 {
+      guard (try? client.send("0123456789")) != nil else {
+        refused = true
+        break
+      }
+      usleep(50_000)
+      if client.hasInput() { break }
+    }
+    let response = try client.readResponse()
+    XCTAssertEqual(response.status, 408, "refused=\(refused)")
+    XCTAssertEqual(response.header("X-Body-Error"), "timeout")
+    XCTAssertLessThan(ContinuousClock.now - started, .seconds(2))
+  }
+
+  /// A reader that drains a large response slower than the minimum rate is cut off.
+  func testSlowReaderBelowTheMinimumRateIsDisconnected() throws {
+    let path = try TestPattern.makeFile(count: 64 << 20)
+    defer { unlink(path) }
+    let started = try TestServer(handler: TestHandler(filePath: path)) {
+      $0.minTransferRate = 1 << 20
+      $0.transferRateWindow = .milliseconds(500)
+      $0.eventLoopCount = 1
+      $0.workerCount = 2
+    }
+    server = started
+    let client = try started.client()
+    var small: Int32 = 4096
+    setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+    try client.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n")
+    let begin = ContinuousClock.now
+    // Read about 50 KiB/s, far below 1 MiB/s, until the server gives up on the response.
+    // (What it had already queued in the socket buffers still arrives after that, so the
+    // server's own record says when it stopped.)
+    var buffer = [UInt8](repeating: 0, count: 1024)
+    while started.handler.completed.isEmpty && ContinuousClock.now - begin < .seconds(10) {
+      if recv(client.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT)) == 0 { break }
+      usleep(20_000)
+    }
+    XCTAssertLessThan(ContinuousClock.now - begin, .seconds(5), "the slow reader was not cut off")
+    let record = try XCTUnwrap(started.handler.completed(atLeast: 1).first)
+    XCTAssertLessThan(record.bodyBytesSent, 64 << 20)
+  }
+
   func testClientVanishingMidBodyFailsTheRead() throws {
     let server = try start { _ in }
     let client = try server.client()
