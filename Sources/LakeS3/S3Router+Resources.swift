@@ -87,12 +87,13 @@ extension S3Router {
     p.prefix = value("prefix") ?? ""
     if let d = value("delimiter"), !d.isEmpty { p.delimiter = d }
     if let text = value("max-keys") {
-      guard let n = Int(text), n >= 0 else {
+      // S3 takes a 32-bit signed integer here: 0...2147483647, anything else is refused.
+      guard let n = Int32(text), n >= 0 else {
         throw S3Error(
           .invalidArgument, "Provided max-keys not an integer or within integer range",
           extra: [("ArgumentName", "max-keys"), ("ArgumentValue", text)])
       }
-      p.maxKeys = min(n, 1000)
+      p.maxKeys = min(Int(n), 1000)
     }
     if let encoding = value("encoding-type") {
       guard encoding.lowercased() == "url" else {

@@ -65,6 +65,10 @@ public struct S3Router: Sendable {
       } else if !rest.isEmpty {
         bucket = String(rest)
       }
+      // `//key` has an empty bucket segment: refuse it here rather than route bucket "".
+      if bucket?.isEmpty == true {
+        throw S3Error(.invalidBucketName, extra: [("BucketName", "")])
+      }
     }
     let names = query.isEmpty ? [] : Set(query.map(\.name))
     func value(_ name: String) -> String? { query.first { $0.name == name }?.value }

@@ -23,6 +23,14 @@ public enum XMLReader {
 
   /// Parses `bytes` into its root element or throws `ParseError`.
   public static func parse(_ bytes: [UInt8]) throws(ParseError) -> XMLElement {
+    // XML 1.0 §2.2 and §4.3.3: a document is well-formed UTF-8 (here) of `Char`s only, so
+    // NUL and the other C0 controls but tab, line feed and carriage return are refused.
+    guard String(validating: bytes, as: UTF8.self) != nil else {
+      throw ParseError(reason: "the document is not valid UTF-8")
+    }
+    if let bad = bytes.first(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
+      throw ParseError(reason: "control character \(bad) in the document")
+    }
     var parser = Parser(bytes: bytes)
     return try parser.document()
   }
@@ -80,7 +88,10 @@ public enum XMLReader {
         }
         index += 1
       }
-      var result = XMLElement(name: localName(qualified), children: [], text: "")
+      let local = localName(qualified)
+      // `<s3:/>` has a prefix but no name: refuse it rather than return a nameless element.
+      guard !local.isEmpty else { throw ParseError(reason: "missing element name") }
+      var result = XMLElement(name: local, children: [], text: "")
       if starts("/>") {
         index += 2
         return result
@@ -142,7 +153,10 @@ public enum XMLReader {
         } else if body.hasPrefix("#") {
           value = UInt32(body.dropFirst(), radix: 10)
         }
-        guard let value, let scalar = Unicode.Scalar(value) else {
+        // Character references must name a `Char` too (XML 1.0 §4.1).
+        guard let value, value >= 0x20 || value == 0x09 || value == 0x0A || value == 0x0D,
+          value != 0xFFFE, value != 0xFFFF, let scalar = Unicode.Scalar(value)
+        else {
           throw ParseError(reason: "unknown entity &\(body);")
         }
         return Array(String(Character(scalar)).utf8)

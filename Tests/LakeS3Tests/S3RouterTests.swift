@@ -72,14 +72,27 @@ final class S3RouterTests: XCTestCase {
     XCTAssertThrowsError(try route("GET", "/lake/%zz")) {
       XCTAssertEqual(($0 as? S3Error)?.status, 400)
     }
-    XCTAssertThrowsError(try route("GET", "/lake?list-type=2&max-keys=-1")) {
-      XCTAssertEqual(($0 as? S3Error)?.code, .invalidArgument)
+    // S3 takes max-keys as a 32-bit signed integer (issue 11: numbers past it are refused).
+    for text in ["-1", "2147483648", "9223372036854775808", "99999999999999999999", "+5", "1e3"] {
+      XCTAssertThrowsError(try route("GET", "/lake?list-type=2&max-keys=\(text)"), text) {
+        XCTAssertEqual(($0 as? S3Error)?.code, .invalidArgument)
+      }
     }
+    XCTAssertNoThrow(try route("GET", "/lake?list-type=2&max-keys=2147483647"))
     XCTAssertThrowsError(try route("GET", "/lake?encoding-type=base64")) {
       XCTAssertEqual(($0 as? S3Error)?.code, .invalidArgument)
     }
     XCTAssertThrowsError(try route("PATCH", "/lake/k")) {
       XCTAssertEqual(($0 as? S3Error)?.code, .methodNotAllowed)
+    }
+  }
+
+  /// Found by the `router` fuzz target: `//key` routed to bucket "".
+  func testEmptyBucketSegmentIsRefused() {
+    for target in ["//buc=bucocalhost", "//", "//a/b", "/%2F/k"] {
+      XCTAssertThrowsError(try route("GET", target), target) {
+        XCTAssertEqual(($0 as? S3Error)?.code, .invalidBucketName, target)
+      }
     }
   }
 }

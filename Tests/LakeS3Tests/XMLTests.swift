@@ -34,4 +34,31 @@ final class XMLTests: XCTestCase {
       XCTAssertThrowsError(try XMLReader.parse(Array(bad.utf8)), bad)
     }
   }
+
+  /// Found by the `xml` fuzz target: a prefixed name with nothing after the colon parsed as an
+  /// element named "".
+  func testReaderRefusesEmptyLocalName() {
+    for bad in ["<s3:/>", "<s3:></s3:>", "<a><b:/></a>"] {
+      XCTAssertThrowsError(try XMLReader.parse(Array(bad.utf8)), bad)
+    }
+    XCTAssertEqual(try XMLReader.parse(Array("<s3:a/>".utf8)).name, "a")
+  }
+
+  /// Documents must be UTF-8 made of XML `Char`s (issue 11: a NUL or an overlong encoding in
+  /// a CreateBucketConfiguration was accepted and echoed back).
+  func testReaderRefusesInvalidUTF8AndControlCharacters() {
+    let documents: [[UInt8]] = [
+      Array("<a>x\u{0}y</a>".utf8), Array("<a>\u{1}</a>".utf8), Array("<a>\u{1B}</a>".utf8),
+      Array("<a>".utf8) + [0xC0, 0xAF] + Array("</a>".utf8),
+      Array("<a>".utf8) + [0xFF] + Array("</a>".utf8),
+      Array("<a>".utf8) + [0xED, 0xA0, 0x80] + Array("</a>".utf8),
+      Array("<a>&#0;</a>".utf8), Array("<a>&#x1;</a>".utf8), Array("<a>&#xFFFE;</a>".utf8),
+      Array("<a>&#xD800;</a>".utf8), Array("<a>&#99999999999;</a>".utf8),
+    ]
+    for bytes in documents {
+      XCTAssertThrowsError(try XMLReader.parse(bytes), "\(bytes)")
+    }
+    XCTAssertEqual(
+      try XMLReader.parse(Array("<a>\tx\r\n&#x9;&#233;é</a>".utf8)).text, "\tx\r\n\téé")
+  }
 }

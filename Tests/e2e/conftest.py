@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 import boto3
@@ -117,6 +118,29 @@ def make_client(endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, **config
             **config,
         ),
     )
+
+
+def run_threads(target, args_list):
+    """Runs `target(*args)` on one thread per entry of `args_list`, waits for all, then raises
+    if any of them raised: an exception in a worker thread otherwise only prints a warning and
+    the test passes whatever the server did."""
+    errors = []
+    lock = threading.Lock()
+
+    def run(*args):
+        try:
+            target(*args)
+        except BaseException as e:  # noqa: B902 - every failure must reach the test
+            with lock:
+                errors.append(e)
+
+    threads = [threading.Thread(target=run, args=tuple(args)) for args in args_list]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise AssertionError(f"{len(errors)} of {len(threads)} worker threads failed: {errors!r}") from errors[0]
 
 
 @pytest.fixture

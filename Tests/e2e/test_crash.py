@@ -14,7 +14,7 @@ from conftest import Server, make_client
 ROUNDS = int(os.environ.get("LAKESTORE_CRASH_ROUNDS", "20"))
 
 
-def writer_loop(endpoint, acked, stop, seed):
+def writer_loop(endpoint, acked, stop, seed, killed):
     rng = random.Random(seed)
     client = make_client(endpoint, connect_timeout=2, read_timeout=5)
     n = 0
@@ -28,10 +28,14 @@ def writer_loop(endpoint, acked, stop, seed):
             else:
                 client.put_object(Bucket="crash", Key=key, Body=body)
                 acked[key] = hashlib.md5(body).hexdigest()
-        except Exception:
+        except Exception as e:
             # The write may or may not have happened; either state is allowed for that key.
             acked.pop(key, None)
             acked.setdefault("__uncertain__", set()).add(key)
+            if not killed.is_set():
+                # Before the kill the server must answer every write: a refusal, an error or a
+                # dropped connection then is a failure of the server, not an effect of kill -9.
+                acked["__failure__"] = f"{key}: {e!r}"
             return
         n += 1
 
@@ -41,6 +45,7 @@ def test_kill9_during_writes(tmpdir_path):
     rng = random.Random(1234)
     state = {}  # key -> md5 or None (deleted), for acknowledged writes only
     uncertain = set()
+    acknowledged = 0
     for round_number in range(ROUNDS):
         server = Server(data).start()
         client = make_client(server.endpoint)
@@ -48,25 +53,33 @@ def test_kill9_during_writes(tmpdir_path):
             client.create_bucket(Bucket="crash")
         verify(client, data, state, uncertain)
         stop = threading.Event()
+        killed = threading.Event()
         results = [dict() for _ in range(3)]
         threads = [
-            threading.Thread(target=writer_loop, args=(server.endpoint, results[i], stop, round_number * 10 + i))
+            threading.Thread(
+                target=writer_loop, args=(server.endpoint, results[i], stop, round_number * 10 + i, killed)
+            )
             for i in range(3)
         ]
         for t in threads:
             t.start()
         time.sleep(rng.uniform(0.05, 0.8))
+        killed.set()
         server.kill9()
         stop.set()
         for t in threads:
             t.join()
+        failures = [r.pop("__failure__") for r in results if "__failure__" in r]
+        assert failures == [], f"writes failed before the kill: {failures}"
         for r in results:
+            acknowledged += len([k for k in r if k != "__uncertain__"])
             for key in r.pop("__uncertain__", set()):
                 uncertain.add(key)
                 state.pop(key, None)
             for key, md5 in r.items():
                 state[key] = md5
                 uncertain.discard(key)
+    assert acknowledged > 0, "no write was acknowledged in any round"
     server = Server(data).start()
     try:
         verify(make_client(server.endpoint), data, state, uncertain)

@@ -201,13 +201,15 @@ def test_conditional_put(s3, bucket):
 
 
 def test_racing_creators_exactly_one_wins(server, bucket):
-    from conftest import make_client
+    from conftest import make_client, run_threads
 
     results = []
     lock = threading.Lock()
 
     def create(i):
-        client = make_client(server.endpoint)
+        # A loser must be answered (412) in time: a hang or a dropped connection raises here
+        # and fails the test through run_threads.
+        client = make_client(server.endpoint, read_timeout=20)
         try:
             client.put_object(Bucket=bucket, Key="race", Body=b"writer-%d" % i * 1000, IfNoneMatch="*")
             outcome = ("won", i)
@@ -216,11 +218,8 @@ def test_racing_creators_exactly_one_wins(server, bucket):
         with lock:
             results.append(outcome)
 
-    threads = [threading.Thread(target=create, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(create, [(i,) for i in range(8)])
+    assert len(results) == 8, results
     winners = [r for r in results if r[0] == "won"]
     assert len(winners) == 1, results
     assert all(r == ("lost", 412) for r in results if r[0] == "lost"), results
@@ -229,18 +228,19 @@ def test_racing_creators_exactly_one_wins(server, bucket):
 
 
 def test_concurrent_overwrites_end_consistent(server, bucket):
-    from conftest import make_client
+    from conftest import make_client, run_threads
+
+    acknowledged = []
 
     def writer(i):
-        client = make_client(server.endpoint)
+        # Every overwrite must succeed; a failure raises and fails the test (run_threads).
+        client = make_client(server.endpoint, read_timeout=20)
         for n in range(5):
             client.put_object(Bucket=bucket, Key="hot", Body=(b"%d-%d|" % (i, n)) * 5000)
+            acknowledged.append((i, n))
 
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(writer, [(i,) for i in range(6)])
+    assert len(acknowledged) == 30
     client = make_client(server.endpoint)
     got = client.get_object(Bucket=bucket, Key="hot")
     body = got["Body"].read()

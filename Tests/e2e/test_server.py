@@ -156,6 +156,48 @@ def test_header_limits(server):
     assert_s3_error(raw_exchange(server, version), 505, "HttpVersionNotSupported")
 
 
+def test_expect_100_continue_is_answered_before_the_body(server):
+    # RFC 9110 §10.1.1: a client sending Expect: 100-continue waits for the interim answer
+    # before its body; the server must send it at once, not let the client's timeout expire.
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from conftest import ACCESS_KEY, SECRET_KEY
+
+    make_client(server.endpoint).create_bucket(Bucket="expect")
+    body = os.urandom(100_000)
+    req = AWSRequest(method="PUT", url=f"{server.endpoint}/expect/obj", data=body)
+    req.headers["X-Amz-Content-SHA256"] = "UNSIGNED-PAYLOAD"
+    S3SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "s3", "us-east-1").add_auth(req)
+    head = f"PUT /expect/obj HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Length: {len(body)}\r\n"
+    head += "Expect: 100-continue\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in req.headers.items() if k.lower() != "content-length") + "\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=3) as sock:
+        start = time.monotonic()
+        sock.sendall(head.encode())
+        interim = b""
+        try:
+            while b"\r\n\r\n" not in interim:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                interim += chunk
+        except socket.timeout:
+            pass
+        elapsed = time.monotonic() - start
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n", f"after {elapsed:.2f}s: {interim!r}"
+        assert elapsed < 1, f"100 Continue took {elapsed:.2f}s"
+        sock.sendall(body)
+        response = b""
+        while b"\r\n\r\n" not in response:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            response += chunk
+    assert response.startswith(b"HTTP/1.1 200 "), response
+    assert make_client(server.endpoint).get_object(Bucket="expect", Key="obj")["Body"].read() == body
+
+
 def test_connections_over_the_limit_get_slowdown(tmpdir_path):
     s = Server(os.path.join(tmpdir_path, "few"), args=["--max-connections", "2"]).start()
     try:
