@@ -14,6 +14,9 @@ final class Connection: @unchecked Sendable {
     case waiting
     /// A worker serves it; the loop does not touch the socket.
     case inFlight
+    /// A response is being written and the socket is full: the loop waits for it to become
+    /// writable (``Connection/pending`` holds what is left), without holding a worker.
+    case sending
     /// Output shut down, input being discarded until the peer closes (RFC 9112 §9.6).
     case lingering
   }
@@ -36,6 +39,8 @@ final class Connection: @unchecked Sendable {
   /// When the first byte of the pending request head arrived.
   var headStartedAt: ContinuousClock.Instant?
   var parser: HTTPRequestParser
+  /// The response being written while the phase is `.sending`.
+  var pending: PendingResponse?
 
   private var storage: UnsafeMutableRawPointer?
   private var start = 0

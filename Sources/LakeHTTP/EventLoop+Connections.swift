@@ -20,6 +20,7 @@ extension EventLoop {
   func handleReadable(_ connection: Connection) {
     switch connection.phase {
     case .inFlight: break
+    case .sending: continueSending(connection)
     case .lingering: discardInput(connection)
     case .waiting: readHead(connection)
     }

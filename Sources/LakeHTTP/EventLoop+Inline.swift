@@ -8,7 +8,8 @@ extension EventLoop {
     case declined
     /// The response went out whole; the connection stays with the loop.
     case answered(keepAlive: Bool)
-    /// The response was started here and a worker finishes it.
+    /// The response was started here and a worker, or the loop once the socket has room,
+    /// finishes it.
     case handedOff
     /// The peer is gone; the connection was closed.
     case closed
@@ -18,8 +19,8 @@ extension EventLoop {
   var inlineFileLimit: Int64 { Int64(scratch.count) }
 
   /// Offers a request without a body to ``HTTPHandler/handleWithoutBlocking(_:context:)`` and
-  /// writes its answer without blocking. A file body that is large or not in the page cache,
-  /// or a socket that fills up, hands the rest to a worker.
+  /// writes its answer without blocking. A file body that is large or not in the page cache
+  /// goes to a worker; when the socket fills up, the loop sends the rest once it has room.
   func answerWithoutBlocking(
     _ connection: Connection, _ request: HTTPParsedRequest, receivedAt: ContinuousClock.Instant
   ) -> InlineOutcome {
@@ -56,22 +57,26 @@ extension EventLoop {
       }
       close(region.descriptor)
     }
-    let written = WorkerPool.Written(
-      plan: plan, status: response.head.status, bodyCount: bodyCount, keepAlive: keepAlive)
     guard let sent = output.withUnsafeBytes({ Socket.sendAvailable(connection.fd, $0) }) else {
       core.reportCompleted(
-        request, written, sent: false, since: receivedAt, remoteAddress: connection.remoteAddress)
+        request, status: response.head.status, headers: plan.headers, bodyBytesSent: 0,
+        since: receivedAt, remoteAddress: connection.remoteAddress)
       closeConnection(connection)
       return .closed
     }
     if sent < output.count {
-      dispatch(
-        connection, request, receivedAt: receivedAt,
-        prepared: .unsent(output[sent...], written))
+      // The socket is full: the loop finishes sending when it has room, no worker needed.
+      let pending = PendingResponse(
+        request: request, receivedAt: receivedAt, status: response.head.status,
+        headers: plan.headers, keepAlive: keepAlive, rest: output[sent...],
+        bodyCount: bodyCount, limits: core.configuration.writeLimits)
+      core.inFlight.add(1, ordering: .relaxed)
+      suspendSending(connection, pending)
       return .handedOff
     }
     core.reportCompleted(
-      request, written, sent: true, since: receivedAt, remoteAddress: connection.remoteAddress)
+      request, status: response.head.status, headers: plan.headers, bodyBytesSent: bodyCount,
+      since: receivedAt, remoteAddress: connection.remoteAddress)
     return .answered(keepAlive: keepAlive)
   }
 

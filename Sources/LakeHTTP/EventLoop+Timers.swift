@@ -41,6 +41,8 @@ extension EventLoop {
         core.logger.debug("header read timeout", metadata: ["peer": "\(connection.remoteAddress)"])
         sendError(connection, status: 408)
         startLinger(connection)
+      case .sending:
+        sendingDeadlinePassed(connection)
       case .waiting, .lingering, .inFlight:
         closeConnection(connection)
       }
@@ -61,7 +63,7 @@ extension EventLoop {
       switch connection.phase {
       case .waiting: closeConnection(connection)
       case .lingering: connection.deadline = min(connection.deadline, lingerDeadline)
-      case .inFlight: break
+      case .inFlight, .sending: break
       }
     }
     schedule(lingerDeadline)
@@ -74,6 +76,7 @@ extension EventLoop {
     for connection in Array(connections.values) {
       switch connection.phase {
       case .inFlight: shutdown(connection.fd, Int32(SHUT_RDWR))
+      case .sending: failSending(connection)
       case .waiting, .lingering: closeConnection(connection)
       }
     }

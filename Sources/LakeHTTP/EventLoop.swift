@@ -13,6 +13,8 @@ final class EventLoop: @unchecked Sendable {
   enum Message {
     /// A worker is done with a connection.
     case returned(Connection, HandBack)
+    /// A worker found the socket full mid-response: wait until it has room.
+    case sending(Connection, PendingResponse)
     /// Go on parsing the buffered requests of a connection (posted by the loop to itself).
     case resume(Connection)
     /// Stop accepting and close idle connections.
@@ -152,6 +154,7 @@ final class EventLoop: @unchecked Sendable {
     for message in taken {
       switch message {
       case .returned(let connection, let handBack): takeBack(connection, handBack)
+      case .sending(let connection, let pending): suspendSending(connection, pending)
       case .resume(let connection)
       where connection.phase == .waiting && connections[connection.id] === connection:
         readHead(connection, parseFirst: true)
@@ -171,12 +174,20 @@ final class EventLoop: @unchecked Sendable {
       messages = []
       return taken
     }
-    for case .returned(let connection, _) in leftover {
-      core.inFlight.subtract(1, ordering: .relaxed)
-      closeConnection(connection)
+    for message in leftover {
+      switch message {
+      case .returned(let connection, _), .sending(let connection, _):
+        core.inFlight.subtract(1, ordering: .relaxed)
+        closeConnection(connection)
+      default: break
+      }
     }
-    for connection in Array(connections.values) where connection.phase != .inFlight {
-      closeConnection(connection)
+    for connection in Array(connections.values) {
+      switch connection.phase {
+      case .inFlight: break
+      case .sending: failSending(connection)
+      case .waiting, .lingering: closeConnection(connection)
+      }
     }
     // In-flight connections stay open; their worker closes them (see RequestRunner).
     connections.removeAll()

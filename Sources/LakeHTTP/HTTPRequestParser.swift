@@ -66,7 +66,8 @@ public struct HTTPRequestParser: Sendable {
       guard let found = memchr(base + index, Int32(UInt8(ascii: "\n")), rest) else {
         line.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: rest))
         headBytes += rest
-        if let error = limitError(lineLength: carriedLineLength) { return fail(error) }
+        let error = line.withUnsafeBytes { limitError(line: $0, complete: false) }
+        if let error { return fail(error) }
         return .needMore
       }
       let end = base.distance(to: UnsafeRawPointer(found))
@@ -74,13 +75,13 @@ public struct HTTPRequestParser: Sendable {
       let result: Result<HTTPParsedRequest?, HTTPParseError>
       if line.isEmpty {
         // The whole line is in `bytes` (the usual case): parse it where it lies.
-        let current = Self.trimmingCR(
-          UnsafeRawBufferPointer(start: base + index, count: end - index))
-        if let error = limitError(lineLength: current.count) { return fail(error) }
-        result = processLine(current)
+        let current = UnsafeRawBufferPointer(start: base + index, count: end - index)
+        if let error = limitError(line: current, complete: true) { return fail(error) }
+        result = processLine(Self.trimmingCR(current))
       } else {
         line.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: end - index))
-        if let error = limitError(lineLength: carriedLineLength) { return fail(error) }
+        let error = line.withUnsafeBytes { limitError(line: $0, complete: true) }
+        if let error { return fail(error) }
         result = line.withUnsafeBytes { processLine(Self.trimmingCR($0)) }
         line.removeAll(keepingCapacity: true)
       }
@@ -96,11 +97,6 @@ public struct HTTPRequestParser: Sendable {
     return .needMore
   }
 
-  /// The length of the carried partial line, not counting a CR at its end.
-  private var carriedLineLength: Int {
-    line.last == UInt8(ascii: "\r") ? line.count - 1 : line.count
-  }
-
   /// `line` without a final CR: RFC 9112 §2.2 lets a recipient accept a bare LF as line
   /// terminator and ignore a CR before it.
   private static func trimmingCR(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
@@ -108,13 +104,35 @@ public struct HTTPRequestParser: Sendable {
     return UnsafeRawBufferPointer(rebasing: line[..<(line.count - 1)])
   }
 
-  /// The limit the head breaks, if any, when its current line has `lineLength` bytes so far
-  /// (not counting a CR at its end).
-  private func limitError(lineLength: Int) -> HTTPParseError? {
-    if requestLine == nil && lineLength > maxRequestLineBytes {
+  /// The limit the head breaks, if any, when its current line holds `line` so far (without
+  /// its LF; `complete` when the LF has arrived too) and `headBytes` counts every byte taken.
+  ///
+  /// The answer depends on the bytes alone, never on how they were split into reads: the
+  /// limit broken at the earlier byte wins, the request line's at the same byte. (Checking
+  /// "line too long" before "head too large" at each read instead made a head of many empty
+  /// lines and then a long request line a 400 when read whole and a 431 when read in small
+  /// pieces; found by the `http-head` fuzz target.)
+  private func limitError(line: UnsafeRawBufferPointer, complete: Bool) -> HTTPParseError? {
+    // 1-based positions, within the current line, of the bytes that broke each limit.
+    var lineBreak: Int?
+    if requestLine == nil && line.count > maxRequestLineBytes {
+      // The request line may have `maxRequestLineBytes` bytes not counting a CR at its end;
+      // a CR just past the limit breaks it only once another byte follows the CR.
+      if line[maxRequestLineBytes] != UInt8(ascii: "\r") {
+        lineBreak = maxRequestLineBytes + 1
+      } else if line.count > maxRequestLineBytes + 1 {
+        lineBreak = maxRequestLineBytes + 2
+      }
+    }
+    var headBreak: Int?
+    if headBytes > maxHeaderBytes {
+      let lineStart = headBytes - line.count - (complete ? 1 : 0)
+      headBreak = maxHeaderBytes + 1 - lineStart
+    }
+    if let lineBreak, lineBreak <= headBreak ?? .max {
       return .badRequest("request line longer than \(maxRequestLineBytes) bytes")
     }
-    if headBytes > maxHeaderBytes {
+    if headBreak != nil {
       return HTTPParseError(status: 431, reason: "head larger than \(maxHeaderBytes) bytes")
     }
     return nil

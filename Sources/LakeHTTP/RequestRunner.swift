@@ -17,6 +17,20 @@ final class RequestRunner {
     self.core = core
   }
 
+  /// What became of one request.
+  enum Outcome: Equatable {
+    /// The response is done; the connection goes on as said.
+    case finished(EventLoop.HandBack)
+    /// The socket filled up mid-response; the connection went to its loop, which waits for
+    /// room without holding this worker.
+    case suspended
+  }
+
+  /// How long a worker waits for a full socket to take more before it hands the response
+  /// to the event loop: long enough for a fast reader to drain a socket buffer, short enough
+  /// that slow readers never hold workers.
+  static let sendGrace = Duration.milliseconds(2)
+
   /// Serves `job` and every pipelined request after it, answering in order
   /// (RFC 9112 §9.3.2).
   func serve(_ job: WorkerPool.Job) {
@@ -27,8 +41,9 @@ final class RequestRunner {
     while true {
       let outcome = serveOne(connection, request, receivedAt: receivedAt, prepared: prepared)
       prepared = nil
-      guard outcome == .keepAlive, connection.hasBufferedBytes else {
-        return handBack(connection, outcome)
+      guard case .finished(let handBack) = outcome else { return }
+      guard handBack == .keepAlive, connection.hasBufferedBytes else {
+        return self.handBack(connection, handBack)
       }
       let now = ContinuousClock.now
       switch connection.parseBuffered(now: now) {
@@ -36,31 +51,24 @@ final class RequestRunner {
         request = next
         receivedAt = now
       case .needMore:
-        return handBack(connection, .keepAlive)
+        return self.handBack(connection, .keepAlive)
       case .failed(let error):
         let response = core.serverErrorBytes(status: error.status, date: dateCache.now())
-        let written = Socket.write(
-          connection.fd, response, limits: core.configuration.writeLimits)
-        return handBack(connection, written ? .linger : .close)
+        let written = Socket.write(connection.fd, response, limits: core.configuration.writeLimits)
+        return self.handBack(connection, written ? .linger : .close)
       }
     }
   }
 
   /// Serves one request whose head was complete at `start`, starting from what the event
-  /// loop `prepared`, if anything; returns what should happen to the connection.
+  /// loop `prepared`, if anything.
   private func serveOne(
     _ connection: Connection, _ request: HTTPParsedRequest,
     receivedAt start: ContinuousClock.Instant, prepared: WorkerPool.Prepared?
-  ) -> EventLoop.HandBack {
+  ) -> Outcome {
     let configuration = core.configuration
-    if case .unsent(let tail, let written) = prepared {
-      let complete = tail.withUnsafeBytes {
-        Socket.write(connection.fd, $0, limits: configuration.writeLimits)
-      }
-      core.reportCompleted(
-        request, written, sent: complete, since: start, remoteAddress: connection.remoteAddress)
-      guard complete else { return .close }
-      return written.keepAlive ? .keepAlive : .linger
+    if case .continuing(let pending) = prepared {
+      return send(pending, on: connection)
     }
     let body = HTTPRequestBody(request, connection: connection, configuration: configuration)
     let response: HTTPResponse
@@ -87,15 +95,32 @@ final class RequestRunner {
     let plan = HTTPResponseSerializer.plan(
       response.head, body: response.body, method: request.head.method,
       version: request.head.version, keepAlive: keepAlive, date: dateCache.now())
-    let (sent, complete) = ResponseWriter.write(
-      plan, body: response.body, fd: connection.fd, limits: configuration.writeLimits)
-    core.handler.requestCompleted(
-      HTTPAccessRecord(
-        head: request.head, status: response.head.status, responseHeaders: plan.headers,
-        bodyBytesSent: sent, bodyBytesReceived: body.bytesReceived,
-        duration: ContinuousClock.now - start, remoteAddress: connection.remoteAddress))
-    guard complete else { return .close }
-    return keepAlive ? .keepAlive : .linger
+    let pending = PendingResponse(
+      request: request, receivedAt: start, status: response.head.status, plan: plan,
+      body: response.body, keepAlive: keepAlive, bodyBytesReceived: body.bytesReceived,
+      limits: configuration.writeLimits)
+    return send(pending, on: connection)
+  }
+
+  /// Writes `pending` while the socket takes it, waiting at most ``sendGrace`` at a time for
+  /// room; then hands the connection to its loop to wait without this thread.
+  private func send(_ pending: PendingResponse, on connection: Connection) -> Outcome {
+    while true {
+      switch pending.writeAvailable(connection.fd) {
+      case .done:
+        core.handler.requestCompleted(pending.record(remoteAddress: connection.remoteAddress))
+        return .finished(pending.keepAlive ? .keepAlive : .linger)
+      case .failed:
+        core.handler.requestCompleted(pending.record(remoteAddress: connection.remoteAddress))
+        return .finished(.close)
+      case .blocked:
+        if Socket.wait(connection.fd, writable: true, timeout: Self.sendGrace) { continue }
+        if connection.loop.post(.sending(connection, pending)) { return .suspended }
+        // The loop has stopped (shutdown past its grace period): give up here.
+        core.handler.requestCompleted(pending.record(remoteAddress: connection.remoteAddress))
+        return .finished(.close)
+      }
+    }
   }
 
   /// Returns the connection to its loop, or closes it here when the loop has already

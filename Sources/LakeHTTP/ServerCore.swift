@@ -45,15 +45,15 @@ final class ServerCore: Sendable {
     request.keepAlive && !isShuttingDown && !response.headers.tokens("Connection").contains("close")
   }
 
-  /// Reports a response the event loop prepared (``WorkerPool/Written``) to the handler.
+  /// Reports a response the event loop answered without a body to read.
   func reportCompleted(
-    _ request: HTTPParsedRequest, _ written: WorkerPool.Written, sent: Bool,
+    _ request: HTTPParsedRequest, status: Int, headers: HTTPHeaders, bodyBytesSent: Int64,
     since start: ContinuousClock.Instant, remoteAddress: String
   ) {
     handler.requestCompleted(
       HTTPAccessRecord(
-        head: request.head, status: written.status, responseHeaders: written.plan.headers,
-        bodyBytesSent: sent ? written.bodyCount : 0, bodyBytesReceived: 0,
+        head: request.head, status: status, responseHeaders: headers,
+        bodyBytesSent: bodyBytesSent, bodyBytesReceived: 0,
         duration: ContinuousClock.now - start, remoteAddress: remoteAddress))
   }
 

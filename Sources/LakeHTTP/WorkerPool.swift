@@ -21,17 +21,9 @@ final class WorkerPool: @unchecked Sendable {
     /// The handler's response, to be written by the worker (a file body too large, or not in
     /// the page cache).
     case response(HTTPResponse)
-    /// The tail of a serialized response whose start was sent (the socket was full).
-    case unsent(ArraySlice<UInt8>, Written)
-  }
-
-  /// A response that is being written, for the access record and the connection's fate.
-  struct Written {
-    let plan: HTTPResponseSerializer.Plan
-    let status: Int
-    /// Body bytes in the response.
-    let bodyCount: Int64
-    let keepAlive: Bool
+    /// A response partly written whose rest needs a worker (a file remainder; the socket has
+    /// room again).
+    case continuing(PendingResponse)
   }
 
   private let lock = ConditionLock()

@@ -194,6 +194,31 @@ final class HTTPRequestParserTests: XCTestCase {
     XCTAssertEqual(status(step), 431)
   }
 
+  /// Found by the `http-head` fuzz target: empty lines, then a request line too long for
+  /// both limits, gave 400 read whole and 431 read a byte at a time. The limit broken at the
+  /// earlier byte wins, however the bytes arrive.
+  func testLimitDoesNotDependOnHowBytesArrive() {
+    let limited = HTTPRequestParser(maxRequestLineBytes: 40, maxHeaderBytes: 160)
+    let cases: [(String, Int)] = [
+      // The head limit breaks first (byte 161, 33 bytes into the line).
+      (String(repeating: "\n", count: 128) + String(repeating: "x", count: 124) + "\n", 431),
+      // The line limit breaks first (byte 41 of the line, 71 of the head).
+      (String(repeating: "\n", count: 30) + String(repeating: "x", count: 200) + "\n", 400),
+      // Both at the same byte: the request line's limit is reported.
+      (String(repeating: "\n", count: 120) + String(repeating: "x", count: 60), 400),
+      // A CR just past the line limit breaks it only when another byte follows.
+      (String(repeating: "\r\n", count: 59) + "GET /" + String(repeating: "a", count: 26)
+        + " HTTP/1.1\r\r", 400),
+    ]
+    for (text, expected) in cases {
+      let bytes = Array(text.utf8)
+      for size in [1, 2, 7, 29, bytes.count] {
+        var parser = limited
+        XCTAssertEqual(status(feed(bytes, pieces: size, parser: &parser)), expected, "\(size)")
+      }
+    }
+  }
+
   func testHeaderCountLimit() {
     let limited = HTTPRequestParser(maxHeaderCount: 3)
     let three = "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n"

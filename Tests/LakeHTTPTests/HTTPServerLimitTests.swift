@@ -191,6 +191,40 @@ final class HTTPServerLimitTests: XCTestCase {
     XCTAssertLessThan(record.bodyBytesSent, 64 << 20)
   }
 
+  /// A reader that stops reading a large response holds no worker (issue 11 §5): with one
+  /// worker, another client is answered at once, and the stalled response still arrives
+  /// whole once its reader resumes.
+  func testStalledReaderOfALargeResponseHoldsNoWorker() throws {
+    let size = 32 << 20
+    let path = try TestPattern.makeFile(count: size)
+    defer { unlink(path) }
+    let started = try TestServer(handler: TestHandler(filePath: path)) {
+      $0.workerCount = 1
+      $0.eventLoopCount = 1
+    }
+    server = started
+    let slow = try started.client()
+    var small: Int32 = 64 * 1024
+    setsockopt(slow.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+    try slow.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n")
+    usleep(300_000)  // the response fills the socket buffers and stops
+    for round in 0..<3 {
+      let other = try started.client()
+      let begin = ContinuousClock.now
+      try other.send("PUT /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok")
+      XCTAssertEqual(try other.readResponse().text, "ok", "round \(round)")
+      XCTAssertLessThan(ContinuousClock.now - begin, .milliseconds(500), "round \(round)")
+    }
+    let head = try slow.readHead()
+    XCTAssertEqual(head.header("Content-Length"), "\(size)")
+    var verifier = TestPattern()
+    try slow.readBody(size) { verifier.verify($0) }
+    XCTAssertEqual(verifier.mismatches, 0)
+    let record = try XCTUnwrap(
+      started.handler.completed(atLeast: 4).first { $0.head.path == "/file" })
+    XCTAssertEqual(record.bodyBytesSent, Int64(size))
+  }
+
   func testClientVanishingMidBodyFailsTheRead() throws {
     let server = try start { _ in }
     let client = try server.client()

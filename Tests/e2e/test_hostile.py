@@ -152,18 +152,19 @@ def request(
     """Raw request bytes. `sign`: add x-amz-date (or the given Date header), the payload hash
     and a valid Authorization over every header in `headers`; `after` headers are appended
     unsigned; `authorization` replaces the computed Authorization value."""
+    # One clock reading for the header and the signature: two could straddle a second.
+    stamp = now_amz()
     fields = [("Host", f"127.0.0.1:{ctx.port}")]
     if sign or authorization is not None:
         fields.append(("x-amz-content-sha256", payload))
         if date_header is not None:
             fields.append(("Date", date_header))
         else:
-            fields.append(("x-amz-date", amz_date if amz_date is not None else now_amz()))
+            fields.append(("x-amz-date", amz_date if amz_date is not None else stamp))
     fields += list(headers)
     if content_length and (body or method in ("PUT", "POST")):
         fields.append(("Content-Length", str(len(body))))
     if sign or authorization is not None:
-        stamp = now_amz()
         signed, signature = sigv4_signature(
             method, path, query, fields, payload, amz_date if amz_date is not None else stamp, stamp[:8]
         )
@@ -906,7 +907,9 @@ def test_hostile_request(target, case):
         assert reply.extra == b"", f"{case.id}: a second (smuggled) answer followed: {reply.extra[:200]!r}"
     assert reply.elapsed < ANSWER_WITHIN, f"{case.id}: answered in {reply.elapsed:.3f}s"
     # The same process answers a normal signed GET right after.
-    assert target.get("ref/small.bin") == (200, OBJECTS["ref/small.bin"]), f"normal GET failed after {case.id}"
+    status, body = target.get("ref/small.bin")
+    assert (status, body) == (200, OBJECTS["ref/small.bin"]), (
+        f"normal GET failed after {case.id}: {status} {body[:400]!r}")
     assert target.server.proc is proc and proc.poll() is None
     if case.after:
         case.after(target)

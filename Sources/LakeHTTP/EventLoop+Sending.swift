@@ -1,0 +1,87 @@
+import CLakeSystem
+import Glibc
+
+extension EventLoop {
+  /// Registers (or re-arms) `connection` for one writability event.
+  func armWritable(_ connection: Connection) -> Bool {
+    let events = LAKE_EPOLLOUT | LAKE_EPOLLONESHOT
+    let operation = connection.registered ? LAKE_EPOLL_CTL_MOD : LAKE_EPOLL_CTL_ADD
+    guard lake_epoll_ctl(epoll, operation, connection.fd, events, connection.id) == 0 else {
+      return false
+    }
+    connection.registered = true
+    return true
+  }
+
+  /// Waits, without holding a thread, for the socket of a connection whose response is
+  /// partly written to take more. The request stays counted in flight.
+  func suspendSending(_ connection: Connection, _ pending: PendingResponse) {
+    connection.phase = .sending
+    connection.pending = pending
+    guard let budget = pending.progress.waitBudget() else {
+      failSending(connection)
+      return
+    }
+    connection.deadline = .now + budget
+    schedule(connection.deadline)
+    if !armWritable(connection) { failSending(connection) }
+  }
+
+  /// The socket of a `.sending` connection has room (or failed): bytes in memory are sent
+  /// here; a file remainder goes to a worker, since `sendfile` may wait for the disk.
+  func continueSending(_ connection: Connection) {
+    guard let pending = connection.pending else { return }
+    if pending.needsWorker {
+      connection.pending = nil
+      connection.phase = .inFlight
+      core.pool.submit(
+        WorkerPool.Job(
+          connection: connection, request: pending.request, receivedAt: pending.receivedAt,
+          prepared: .continuing(pending)))
+      return
+    }
+    switch pending.writeAvailable(connection.fd) {
+    case .blocked:
+      suspendSending(connection, pending)
+    case .failed:
+      failSending(connection)
+    case .done:
+      connection.pending = nil
+      core.handler.requestCompleted(pending.record(remoteAddress: connection.remoteAddress))
+      core.inFlight.subtract(1, ordering: .relaxed)
+      guard pending.keepAlive && !shuttingDown else {
+        startLinger(connection)
+        return
+      }
+      connection.phase = .waiting
+      resetDeadline(connection)
+      if connection.hasBufferedBytes {
+        readHead(connection, parseFirst: true)
+      } else if !arm(connection) {
+        closeConnection(connection)
+      }
+    }
+  }
+
+  /// A `.sending` connection whose wait ended without room: still within the limits (a rate
+  /// window closed with enough bytes) it waits on, else the response is given up.
+  func sendingDeadlinePassed(_ connection: Connection) {
+    guard let pending = connection.pending, let budget = pending.progress.waitBudget() else {
+      failSending(connection)
+      return
+    }
+    connection.deadline = .now + budget
+    schedule(connection.deadline)
+  }
+
+  /// Ends a response that cannot be finished (the peer is gone, too slow, or the server is
+  /// closing): reports what was sent and closes the connection.
+  func failSending(_ connection: Connection) {
+    if let pending = connection.pending {
+      connection.pending = nil
+      core.handler.requestCompleted(pending.record(remoteAddress: connection.remoteAddress))
+    }
+    core.inFlight.subtract(1, ordering: .relaxed)
+    closeConnection(connection)
+  }
+}
