@@ -17,6 +17,9 @@ final class Connection: @unchecked Sendable {
     /// A response is being written and the socket is full: the loop waits for it to become
     /// writable (``Connection/pending`` holds what is left), without holding a worker.
     case sending
+    /// A request body is being received and the client paused: the loop waits for it to
+    /// send more (``Connection/reception`` holds the request), without holding a worker.
+    case receiving
     /// Output shut down, input being discarded until the peer closes (RFC 9112 §9.6).
     case lingering
   }
@@ -41,6 +44,8 @@ final class Connection: @unchecked Sendable {
   var parser: HTTPRequestParser
   /// The response being written while the phase is `.sending`.
   var pending: PendingResponse?
+  /// The request whose body is being received while the phase is `.receiving`.
+  var reception: BodyReception?
 
   private var storage: UnsafeMutableRawPointer?
   private var start = 0

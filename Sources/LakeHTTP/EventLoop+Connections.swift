@@ -21,6 +21,7 @@ extension EventLoop {
     switch connection.phase {
     case .inFlight: break
     case .sending: continueSending(connection)
+    case .receiving: resumeReceiving(connection)
     case .lingering: discardInput(connection)
     case .waiting: readHead(connection)
     }

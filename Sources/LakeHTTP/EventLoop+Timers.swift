@@ -43,6 +43,8 @@ extension EventLoop {
         startLinger(connection)
       case .sending:
         sendingDeadlinePassed(connection)
+      case .receiving:
+        receivingDeadlinePassed(connection)
       case .waiting, .lingering, .inFlight:
         closeConnection(connection)
       }
@@ -63,7 +65,7 @@ extension EventLoop {
       switch connection.phase {
       case .waiting: closeConnection(connection)
       case .lingering: connection.deadline = min(connection.deadline, lingerDeadline)
-      case .inFlight, .sending: break
+      case .inFlight, .sending, .receiving: break
       }
     }
     schedule(lingerDeadline)
@@ -77,6 +79,9 @@ extension EventLoop {
       switch connection.phase {
       case .inFlight: shutdown(connection.fd, Int32(SHUT_RDWR))
       case .sending: failSending(connection)
+      case .receiving:
+        connection.reception?.failure = .connectionClosed
+        resumeReceiving(connection)
       case .waiting, .lingering: closeConnection(connection)
       }
     }

@@ -15,6 +15,8 @@ final class EventLoop: @unchecked Sendable {
     case returned(Connection, HandBack)
     /// A worker found the socket full mid-response: wait until it has room.
     case sending(Connection, PendingResponse)
+    /// A worker found no body bytes to receive: wait until the client sends more.
+    case receiving(Connection, BodyReception)
     /// Go on parsing the buffered requests of a connection (posted by the loop to itself).
     case resume(Connection)
     /// Stop accepting and close idle connections.
@@ -155,6 +157,7 @@ final class EventLoop: @unchecked Sendable {
       switch message {
       case .returned(let connection, let handBack): takeBack(connection, handBack)
       case .sending(let connection, let pending): suspendSending(connection, pending)
+      case .receiving(let connection, let reception): suspendReceiving(connection, reception)
       case .resume(let connection)
       where connection.phase == .waiting && connections[connection.id] === connection:
         readHead(connection, parseFirst: true)
@@ -176,7 +179,8 @@ final class EventLoop: @unchecked Sendable {
     }
     for message in leftover {
       switch message {
-      case .returned(let connection, _), .sending(let connection, _):
+      case .returned(let connection, _), .sending(let connection, _),
+        .receiving(let connection, _):
         core.inFlight.subtract(1, ordering: .relaxed)
         closeConnection(connection)
       default: break
@@ -186,6 +190,10 @@ final class EventLoop: @unchecked Sendable {
       switch connection.phase {
       case .inFlight: break
       case .sending: failSending(connection)
+      case .receiving:
+        connection.reception = nil
+        core.inFlight.subtract(1, ordering: .relaxed)
+        closeConnection(connection)
       case .waiting, .lingering: closeConnection(connection)
       }
     }

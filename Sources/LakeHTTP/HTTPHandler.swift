@@ -9,6 +9,15 @@ public protocol HTTPHandler: Sendable {
   func handle(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
     -> HTTPResponse
 
+  /// Decides how the body of a request that has one is received, before any of it is read.
+  /// `body` tells its framing (``HTTPRequestBody/declaredLength``,
+  /// ``HTTPRequestBody/isChunked``); do not read it here. Called on a worker thread (it may
+  /// block, e.g. to check that a bucket exists). The server sends `100 Continue` for
+  /// `.stream` and `.buffer` if the client asked for it. The default is
+  /// ``HTTPBodyPlan/direct``.
+  func planBody(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
+    -> HTTPBodyPlan
+
   /// Answers a request on an event-loop thread when that needs no waiting, or returns nil
   /// to have ``handle(_:body:context:)`` answer it on a worker.
   ///
@@ -34,6 +43,13 @@ public protocol HTTPHandler: Sendable {
 }
 
 extension HTTPHandler {
+  /// ``HTTPBodyPlan/direct``: `handle` reads the body itself.
+  public func planBody(
+    _ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext
+  ) -> HTTPBodyPlan {
+    .direct
+  }
+
   /// Returns nil: every request is answered on a worker.
   public func handleWithoutBlocking(_ head: HTTPRequestHead, context: HTTPRequestContext)
     -> HTTPResponse?

@@ -2,9 +2,11 @@ import Glibc
 
 extension HTTPRequestBody {
   /// One read of at least one byte, or 0 at the end; errors are recorded by the caller.
-  func readSome(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPBodyError) -> Int {
+  /// Returns nil instead of waiting when ``waits`` is false and no byte is available.
+  func readSome(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPBodyError) -> Int? {
     switch source {
     case .memory(let bytes):
+      if memoryOffset == bytes.count, let deferredFailure { throw deferredFailure }
       let count = min(buffer.count, bytes.count - memoryOffset)
       bytes.withUnsafeBytes { raw in
         buffer.copyMemory(
@@ -12,7 +14,7 @@ extension HTTPRequestBody {
       }
       memoryOffset += count
       remaining -= Int64(count)
-      if remaining == 0 { finished = true }
+      if remaining == 0 && deferredFailure == nil { finished = true }
       return count
     case .socket(let connection, let readLimits, let writeLimits):
       if case .length(let length) = framing, length > maxBodyBytes { throw .tooLarge }
@@ -29,6 +31,7 @@ extension HTTPRequestBody {
       let count =
         framing == .chunked
         ? try readChunked(connection, into: buffer) : try readLength(connection, into: buffer)
+      guard let count else { return nil }
       // A body that keeps arriving, but slower than the minimum rate, ends like a stalled one.
       guard progress?.moved(count) ?? true else { throw .timeout }
       return count
@@ -39,7 +42,7 @@ extension HTTPRequestBody {
   /// caller's buffer (no intermediate copy for large uploads).
   private func readLength(
     _ connection: Connection, into buffer: UnsafeMutableRawBufferPointer
-  ) throws(HTTPBodyError) -> Int {
+  ) throws(HTTPBodyError) -> Int? {
     let wanted = Int(min(Int64(buffer.count), remaining))
     var count: Int
     if connection.hasBufferedBytes {
@@ -49,7 +52,8 @@ extension HTTPRequestBody {
       connection.consume(count)
     } else {
       let target = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted])
-      count = try receive(connection.fd, into: target)
+      guard let received = try receive(connection.fd, into: target) else { return nil }
+      count = received
     }
     remaining -= Int64(count)
     if remaining == 0 { finished = true }
@@ -59,10 +63,10 @@ extension HTTPRequestBody {
   /// Chunked framing: socket bytes go through the connection buffer and the decoder.
   private func readChunked(
     _ connection: Connection, into buffer: UnsafeMutableRawBufferPointer
-  ) throws(HTTPBodyError) -> Int {
+  ) throws(HTTPBodyError) -> Int? {
     while true {
       if !connection.hasBufferedBytes {
-        try fill(connection)
+        guard try fill(connection) else { return nil }
       }
       let (consumed, produced) = try decoder.decode(connection.buffered, into: buffer)
       connection.consume(consumed)
@@ -71,13 +75,15 @@ extension HTTPRequestBody {
     }
   }
 
-  /// Waits for and receives at least one byte into the connection buffer.
-  private func fill(_ connection: Connection) throws(HTTPBodyError) {
+  /// Receives at least one byte into the connection buffer, waiting for it when ``waits``;
+  /// false when it would have to wait and may not.
+  private func fill(_ connection: Connection) throws(HTTPBodyError) -> Bool {
     while true {
       switch connection.receive() {
-      case .bytes(let count) where count > 0: return
+      case .bytes(let count) where count > 0: return true
       case .bytes, .endOfStream, .failed: throw .connectionClosed
       case .wouldBlock:
+        guard waits else { return false }
         try waitReadable(connection.fd)
       }
     }
@@ -85,12 +91,13 @@ extension HTTPRequestBody {
 
   private func receive(
     _ fd: Int32, into target: UnsafeMutableRawBufferPointer
-  ) throws(HTTPBodyError) -> Int {
+  ) throws(HTTPBodyError) -> Int? {
     while true {
       switch Socket.receive(fd, into: target) {
       case .bytes(let count): return count
       case .endOfStream, .failed: throw .connectionClosed
       case .wouldBlock:
+        guard waits else { return nil }
         try waitReadable(fd)
       }
     }
@@ -99,6 +106,34 @@ extension HTTPRequestBody {
   /// Waits for body bytes within the stall timeout and the minimum rate.
   private func waitReadable(_ fd: Int32) throws(HTTPBodyError) {
     guard progress?.wait(fd, writable: false) ?? true else { throw .timeout }
+  }
+
+  /// Sends `100 Continue` now if the client waits for it (RFC 9110 §10.1.1).
+  func sendContinueIfPending() throws(HTTPBodyError) {
+    guard continuePending, case .socket(let connection, _, let writeLimits) = source else {
+      return
+    }
+    continuePending = false
+    let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    guard Socket.write(connection.fd, interim, limits: writeLimits) else {
+      throw .connectionClosed
+    }
+    continueSent = true
+  }
+
+  /// Without waiting: discards the rest of the body if all of it is already here (in the
+  /// connection buffer or the socket). Returns whether the body is now read whole.
+  func drainBuffered() -> Bool {
+    let saved = waits
+    waits = false
+    defer { waits = saved }
+    if failure != nil || continuePending { return false }
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
+    defer { scratch.deallocate() }
+    while !finished {
+      guard let count = try? readAvailable(into: scratch), count > 0 else { return finished }
+    }
+    return failure == nil
   }
 
   /// After the handler returned: reads and discards the rest of the body if at most

@@ -29,8 +29,13 @@ public final class HTTPRequestBody {
   /// Set once the handler returned; later reads throw ``HTTPBodyError/connectionClosed``.
   var invalidated = false
   var memoryOffset = 0
+  /// For an in-memory body: the error reads throw once its bytes are used up.
+  var deferredFailure: HTTPBodyError?
   /// The body's pace against the stall timeout and minimum rate, from the first read on.
   var progress: TransferProgress?
+  /// Whether reads wait for the socket (a handler reading the body itself); false while the
+  /// server receives the body for a sink or a buffer, and parks the request instead.
+  var waits = true
 
   init(_ request: HTTPParsedRequest, connection: Connection, configuration: HTTPServerConfiguration)
   {
@@ -50,13 +55,20 @@ public final class HTTPRequestBody {
   }
 
   /// An in-memory body with `Content-Length` framing, for testing handlers without sockets.
-  public init(bytes: [UInt8]) {
+  public convenience init(bytes: [UInt8]) {
+    self.init(bytes: bytes, failure: nil)
+  }
+
+  /// An in-memory body the server received; `failure`, if set, is thrown by reads after the
+  /// bytes (the body ended that way).
+  init(bytes: [UInt8], failure: HTTPBodyError?, chunked: Bool = false) {
     source = .memory(bytes)
-    framing = bytes.isEmpty ? .none : .length(Int64(bytes.count))
+    framing = chunked ? .chunked : bytes.isEmpty ? .none : .length(Int64(bytes.count))
     maxBodyBytes = .max
     decoder = ChunkedDecoder()
     remaining = Int64(bytes.count)
-    finished = bytes.isEmpty
+    deferredFailure = failure
+    finished = bytes.isEmpty && failure == nil
     continuePending = false
   }
 
@@ -94,11 +106,17 @@ public final class HTTPRequestBody {
   ///   ``HTTPServerConfiguration/maxBodyBytes``.
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPBodyError) -> Int {
     precondition(buffer.count > 0, "HTTPRequestBody.read needs room for at least one byte")
+    return try readAvailable(into: buffer) ?? 0
+  }
+
+  /// Like ``read(into:)``, but returns nil instead of waiting when ``waits`` is false and no
+  /// byte is available yet.
+  func readAvailable(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPBodyError) -> Int? {
     if invalidated { throw .connectionClosed }
     if let failure { throw failure }
     if finished { return 0 }
     do {
-      let count = try readSome(into: buffer)
+      guard let count = try readSome(into: buffer) else { return nil }
       bytesReceived += Int64(count)
       return count
     } catch {
@@ -129,5 +147,22 @@ public final class HTTPRequestBody {
       }
       result.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
     }
+  }
+
+  /// How long the body may still wait for its next bytes (stall timeout, rate window), or
+  /// nil when it has stalled or fallen below the minimum rate.
+  func waitBudget() -> Duration? {
+    if progress == nil, case .socket(_, let limits, _) = source {
+      progress = TransferProgress(limits)
+    }
+    return progress?.waitBudget()
+  }
+
+  /// Waits up to `limit` for body bytes; false when none came. Throws
+  /// ``HTTPBodyError/timeout`` when the body has stalled or fallen below the minimum rate.
+  func waitBriefly(_ limit: Duration) throws(HTTPBodyError) -> Bool {
+    guard case .socket(let connection, _, _) = source else { return true }
+    guard let budget = waitBudget() else { throw .timeout }
+    return Socket.wait(connection.fd, writable: false, timeout: min(budget, limit))
   }
 }

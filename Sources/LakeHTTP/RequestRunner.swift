@@ -10,11 +10,21 @@ final class RequestRunner {
   /// a larger one closes it instead.
   static let drainLimit: Int64 = 256 * 1024
 
+  /// How long a worker waits for more request body bytes before it parks the request on
+  /// its event loop (see ``BodyReception``).
+  static let receiveGrace = Duration.milliseconds(2)
+
   let core: ServerCore
   private var dateCache = HTTPDate.Cache()
+  /// Where body bytes for sinks and buffers are received, reused for every request.
+  private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
   init(core: ServerCore) {
     self.core = core
+  }
+
+  deinit {
+    scratch.deallocate()
   }
 
   /// What became of one request.
@@ -67,16 +77,35 @@ final class RequestRunner {
     receivedAt start: ContinuousClock.Instant, prepared: WorkerPool.Prepared?
   ) -> Outcome {
     let configuration = core.configuration
-    if case .continuing(let pending) = prepared {
-      return send(pending, on: connection)
+    switch prepared {
+    case .continuing(let pending): return send(pending, on: connection)
+    case .continuingBody(let reception): return receive(reception, on: connection)
+    case .response, nil: break
     }
     let body = HTTPRequestBody(request, connection: connection, configuration: configuration)
+    let context = HTTPRequestContext(
+      remoteAddress: connection.remoteAddress, connectionID: connection.id, startTime: start)
     let response: HTTPResponse
     if case .response(let given) = prepared {
       response = given
+    } else if body.hasBody {
+      switch core.handler.planBody(request.head, body: body, context: context) {
+      case .direct:
+        response = core.handler.handle(request.head, body: body, context: context)
+      case .respond(let given):
+        return respond(given, unread: body, request, receivedAt: start, on: connection)
+      case .stream(let sink):
+        return startReceiving(
+          BodyReception(
+            request: request, receivedAt: start, context: context, body: body,
+            target: .sink(sink)), on: connection)
+      case .buffer(let limit):
+        return startReceiving(
+          BodyReception(
+            request: request, receivedAt: start, context: context, body: body,
+            target: .buffer(limit: limit)), on: connection)
+      }
     } else {
-      let context = HTTPRequestContext(
-        remoteAddress: connection.remoteAddress, connectionID: connection.id, startTime: start)
       response = core.handler.handle(request.head, body: body, context: context)
     }
 
@@ -92,13 +121,101 @@ final class RequestRunner {
     if request.expectsContinue && !body.continueSent { keepAlive = false }
     body.invalidated = true
 
+    return write(
+      response, for: request, receivedAt: start, keepAlive: keepAlive, body: body,
+      on: connection)
+  }
+
+  /// Answers a request with a body the handler did not want: the connection closes after
+  /// the response unless the whole body had already arrived (nothing is read to find out).
+  private func respond(
+    _ response: HTTPResponse, unread body: HTTPRequestBody, _ request: HTTPParsedRequest,
+    receivedAt start: ContinuousClock.Instant, on connection: Connection
+  ) -> Outcome {
+    body.waits = false
+    let keepAlive =
+      core.keepsAlive(request, answeredWith: response.head) && !request.expectsContinue
+      && body.drainBuffered()
+    body.invalidated = true
+    return write(
+      response, for: request, receivedAt: start, keepAlive: keepAlive, body: body, on: connection)
+  }
+
+  /// Sends `100 Continue` if the client waits for it, then receives.
+  private func startReceiving(_ reception: BodyReception, on connection: Connection) -> Outcome {
+    do {
+      try reception.body.sendContinueIfPending()
+    } catch {
+      reception.failure = error
+    }
+    return receive(reception, on: connection)
+  }
+
+  /// Moves body bytes to the sink or buffer while they arrive; when the client pauses past
+  /// ``receiveGrace`` the request is parked on the event loop, which gives it back to a
+  /// worker when more bytes (or a deadline) come. At the end, the handler answers.
+  private func receive(_ reception: BodyReception, on connection: Connection) -> Outcome {
+    let body = reception.body
+    while !reception.isOver {
+      let count: Int?
+      do {
+        count = try body.readAvailable(into: scratch)
+      } catch {
+        reception.failure = error
+        break
+      }
+      guard let count else {
+        do {
+          if try body.waitBriefly(Self.receiveGrace) { continue }
+        } catch {
+          reception.failure = error
+          break
+        }
+        if connection.loop.post(.receiving(connection, reception)) { return .suspended }
+        reception.failure = .connectionClosed  // the loop has stopped
+        break
+      }
+      if count > 0 { reception.deliver(UnsafeRawBufferPointer(rebasing: scratch[0..<count])) }
+    }
+    return finishReceiving(reception, on: connection)
+  }
+
+  /// The body is over (whole, failed, or refused by the sink): the handler answers, and the
+  /// connection stays open only if the body was read whole.
+  private func finishReceiving(_ reception: BodyReception, on connection: Connection) -> Outcome {
+    let body = reception.body
+    let request = reception.request
+    let response: HTTPResponse
+    switch reception.target {
+    case .sink(let sink):
+      response = sink.finish(reception.failure)
+    case .buffer:
+      let memory = HTTPRequestBody(
+        bytes: reception.buffered, failure: reception.failure, chunked: body.isChunked)
+      response = core.handler.handle(request.head, body: memory, context: reception.context)
+    }
+    var keepAlive = core.keepsAlive(request, answeredWith: response.head)
+    if !body.finished || reception.failure != nil || reception.stoppedBySink { keepAlive = false }
+    if request.expectsContinue && !body.continueSent { keepAlive = false }
+    body.invalidated = true
+    return write(
+      response, for: request, receivedAt: reception.receivedAt, keepAlive: keepAlive, body: body,
+      on: connection)
+  }
+
+  /// Serializes and sends a response (see ``send(_:on:)``).
+  private func write(
+    _ response: HTTPResponse, for request: HTTPParsedRequest,
+    receivedAt start: ContinuousClock.Instant, keepAlive: Bool, body: HTTPRequestBody,
+    on connection: Connection
+  ) -> Outcome {
     let plan = HTTPResponseSerializer.plan(
       response.head, body: response.body, method: request.head.method,
       version: request.head.version, keepAlive: keepAlive, date: dateCache.now())
     let pending = PendingResponse(
       request: request, receivedAt: start, status: response.head.status, plan: plan,
       body: response.body, keepAlive: keepAlive, bodyBytesReceived: body.bytesReceived,
-      limits: configuration.writeLimits)
+      limits: core.configuration.writeLimits)
     return send(pending, on: connection)
   }
 

@@ -24,6 +24,9 @@ final class WorkerPool: @unchecked Sendable {
     /// A response partly written whose rest needs a worker (a file remainder; the socket has
     /// room again).
     case continuing(PendingResponse)
+    /// A request body being received, parked on the loop while the client paused; bytes
+    /// (or a deadline) arrived.
+    case continuingBody(BodyReception)
   }
 
   private let lock = ConditionLock()

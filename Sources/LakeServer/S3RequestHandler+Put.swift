@@ -4,85 +4,24 @@ import LakeHTTP
 import LakeS3
 
 extension S3RequestHandler {
-  /// PutObject: streams the body into a temp file while hashing (MD5 in the store, SHA-256
-  /// here when the payload is signed), verifies, then commits durably. Nothing is stored when
-  /// any check fails.
+  /// PutObject through ``handle(_:body:context:)``: a request without a body to stream (an
+  /// empty object, or a missing length), or one the HTTP layer hands over whole.
   func putObject(_ bucket: String, _ key: String, _ request: S3Request) throws -> HTTPResponse {
-    let metadata = try objectMetadata(request)
-    let condition = try writeCondition(request)
-    var expectedMD5: [UInt8]?
-    if let md5Text = request.header("content-md5") {
-      guard let data = Data(base64Encoded: md5Text), data.count == 16 else {
-        throw S3Error(.invalidDigest)
-      }
-      expectedMD5 = Array(data)
-    }
-    var expectedSHA256: [UInt8]?
-    switch request.authentication?.payload {
-    case .sha256(let digest): expectedSHA256 = digest
-    case .streaming(let mode):
-      throw S3Error.notImplemented("aws-chunked request bodies (\(mode))")
-    case .unsigned, nil: break
-    }
-    if request.header("content-encoding")?.lowercased().contains("aws-chunked") == true {
-      throw S3Error.notImplemented("Content-Encoding: aws-chunked")
-    }
     guard let body = request.body else { throw S3Error(.missingContentLength) }
-    if !body.isChunked {
-      guard let length = body.declaredLength else { throw S3Error(.missingContentLength) }
-      if length > configuration.maxObjectSize {
-        throw S3Error(
-          .entityTooLarge,
-          extra: [
-            ("ProposedSize", String(length)),
-            ("MaxSizeAllowed", String(configuration.maxObjectSize)),
-          ])
-      }
-    }
-    let sha = expectedSHA256 == nil ? nil : SHA256Digest()
-    var digests: [any ObjectDigest] = []
-    if let sha { digests.append(sha) }
-    let writer = try store.makeWriter(
-      bucket: bucket, key: key, expectedSize: body.declaredLength, digests: digests)
-    do {
-      let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-      defer { buffer.deallocate() }
-      while true {
-        let count: Int
-        do {
-          count = try body.read(into: buffer)
-        } catch {
-          throw S3Error(bodyError: error, limit: configuration.maxObjectSize)
-        }
-        if count == 0 { break }
-        // The body stream stops at `maxObjectSize` itself (it is the HTTP body limit).
-        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-        try writer.write(chunk)
-      }
-      if let declared = body.declaredLength, declared != writer.bytesWritten {
-        throw S3Error(.incompleteBody)
-      }
-      writer.finishDigests()
-      if let expectedSHA256, let sha, sha.finalize() != expectedSHA256 {
-        throw S3Error(.xAmzContentSHA256Mismatch)
-      }
-      let info: ObjectInfo
+    let sink = try PutObjectSink(self, bucket: bucket, key: key, request: request, framing: body)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let count: Int
       do {
-        info = try store.commit(
-          writer, metadata: metadata, condition: condition, expectedMD5: expectedMD5)
-      } catch .preconditionFailed {
-        if case .ifMatch = condition, (try? store.objectInfo(bucket: bucket, key: key)) == nil {
-          // S3 answers a conditional overwrite of a missing key with NoSuchKey.
-          throw S3Error(.noSuchKey, extra: [("Key", key)])
-        }
-        throw S3Error(.preconditionFailed, extra: [("Condition", conditionName(condition))])
+        count = try body.read(into: buffer)
+      } catch {
+        return sink.finish(error)
       }
-      var headers = HTTPHeaders()
-      headers.add(name: "ETag", value: "\"\(info.etag)\"")
-      return HTTPResponse(status: 200, headers: headers)
-    } catch {
-      writer.abort()
-      throw error
+      if count == 0 { return sink.finish(nil) }
+      guard sink.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) else {
+        return sink.finish(nil)
+      }
     }
   }
 

@@ -55,17 +55,54 @@ final class S3RequestHandler: HTTPHandler {
     -> HTTPResponse
   {
     let requestID = nextRequestID()
-    var response: HTTPResponse
     do {
       let operation = try route(head)
       let authentication = try authorize(operation, head: head)
       let request = S3Request(
         head: head, body: body, operation: operation, authentication: authentication,
         requestID: requestID)
-      response = try dispatch(request)
-    } catch let error as S3Error {
+      return stamped(try dispatch(request), requestID)
+    } catch {
+      return response(for: error, head: head, requestID: requestID)
+    }
+  }
+
+  /// How a request's body is received: a PutObject streams into its object's temp file
+  /// (``PutObjectSink``), so a slow uploader holds no worker; other bodies (small XML
+  /// documents) arrive whole in memory first. Requests that fail routing or authentication
+  /// are answered before any body byte is read.
+  func planBody(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
+    -> HTTPBodyPlan
+  {
+    let requestID = nextRequestID()
+    do {
+      let operation = try route(head)
+      if case .notImplemented(let what, _, _) = operation { throw S3Error.notImplemented(what) }
+      let authentication = try authorize(operation, head: head)
+      guard case .putObject(let bucket, let key) = operation else {
+        return .buffer(limit: Self.maxDocumentBytes)
+      }
+      let request = S3Request(
+        head: head, body: nil, operation: operation, authentication: authentication,
+        requestID: requestID)
+      return .stream(
+        try PutObjectSink(self, bucket: bucket, key: key, request: request, framing: body))
+    } catch {
+      return .respond(response(for: error, head: head, requestID: requestID))
+    }
+  }
+
+  /// The largest request document (XML body of an operation other than PutObject) received.
+  static let maxDocumentBytes = 1 << 20
+
+  /// The error response for anything a request threw, stamped with its request ID. Storage
+  /// failures (`.io`, `.catalog`) are logged with their step, path and errno.
+  func response(for error: Error, head: HTTPRequestHead, requestID: String) -> HTTPResponse {
+    let response: HTTPResponse
+    switch error {
+    case let error as S3Error:
       response = errorResponse(error, head: head, requestID: requestID)
-    } catch let error as LakeError {
+    case let error as LakeError:
       switch error {
       case .io, .catalog:
         // A failing disk or catalog: the operator needs the step, path and errno.
@@ -73,7 +110,7 @@ final class S3RequestHandler: HTTPHandler {
       default: break
       }
       response = errorResponse(S3Error(lake: error), head: head, requestID: requestID)
-    } catch {
+    default:
       logger.error("request \(requestID) failed: \(error)")
       response = errorResponse(S3Error(.internalError), head: head, requestID: requestID)
     }

@@ -15,6 +15,10 @@ import XCTest
 /// - `/quick...`: answered on the event loop when the request has no body (header
 ///   `X-Answered: loop`), else by a worker (`X-Answered: worker`); `/quick/file` and
 ///   `/quick/close` behave as `/file` and `/close`, anything else answers method and target.
+/// - `/stream`: takes the body through an ``HTTPBodySink`` (``HTTPBodyPlan/stream(_:)``),
+///   answering like `/count`; `/buffer?limit=N`: receives it whole in memory first
+///   (``HTTPBodyPlan/buffer(limit:)``), answering like `/echo`; `/refuse`: answers 403 without
+///   reading it (``HTTPBodyPlan/respond(_:)``).
 /// - anything else: answers the method and target as text.
 final class TestHandler: HTTPHandler {
   let filePath: String?
@@ -73,6 +77,18 @@ final class TestHandler: HTTPHandler {
     return response
   }
 
+  func planBody(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
+    -> HTTPBodyPlan
+  {
+    switch head.path {
+    case "/stream": return .stream(CountingSink())
+    case "/buffer":
+      return .buffer(limit: parameters(head.query)["limit"].flatMap(Int.init) ?? 1 << 20)
+    case "/refuse": return .respond(HTTPResponse(status: 403, body: .bytes(Array("no".utf8))))
+    default: return .direct
+    }
+  }
+
   func handle(_ head: HTTPRequestHead, body: HTTPRequestBody, context: HTTPRequestContext)
     -> HTTPResponse
   {
@@ -81,7 +97,7 @@ final class TestHandler: HTTPHandler {
     if head.path.hasPrefix("/quick") { return quick(head, answeredBy: "worker") }
     switch head.path {
     case "/count": return count(body)
-    case "/echo":
+    case "/echo", "/buffer":
       do {
         let bytes = try body.readAll(limit: 1 << 20)
         return HTTPResponse(
@@ -175,4 +191,27 @@ struct TestServer {
   func client() throws -> TestClient { try TestClient(port: port) }
 
   func stop() { server.shutdown() }
+}
+
+/// Counts and checks a streamed body like `/count`; records the threads it ran on.
+final class CountingSink: HTTPBodySink {
+  private var total = 0
+  private var calls = 0
+  private var pattern = TestPattern()
+
+  func consume(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    total += bytes.count
+    calls += 1
+    pattern.verify(ArraySlice(bytes))
+    return true
+  }
+
+  func finish(_ error: HTTPBodyError?) -> HTTPResponse {
+    if let error {
+      let status = error == .timeout ? 408 : error == .tooLarge ? 413 : 400
+      return HTTPResponse(status: status, headers: ["X-Body-Error": "\(error)"])
+    }
+    return HTTPResponse(
+      status: 200, body: .bytes(Array("\(total) \(calls) \(pattern.mismatches)".utf8)))
+  }
 }
