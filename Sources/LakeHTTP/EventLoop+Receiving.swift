@@ -4,13 +4,7 @@ extension EventLoop {
   func suspendReceiving(_ connection: Connection, _ reception: BodyReception) {
     connection.phase = .receiving
     connection.reception = reception
-    guard let budget = reception.body.waitBudget() else {
-      reception.failure = .timeout
-      resumeReceiving(connection)
-      return
-    }
-    connection.deadline = .now + budget
-    schedule(connection.deadline)
+    guard scheduleReceivingDeadline(connection) else { return }
     if !arm(connection) {
       reception.failure = .connectionClosed
       resumeReceiving(connection)
@@ -31,13 +25,20 @@ extension EventLoop {
   /// A `.receiving` connection's deadline passed: within the limits (a rate window closed
   /// with enough bytes) it waits on; else the body has stalled or is too slow.
   func receivingDeadlinePassed(_ connection: Connection) {
-    guard let reception = connection.reception else { return }
+    _ = scheduleReceivingDeadline(connection)
+  }
+
+  /// Sets the deadline by which the parked body must make progress; when it has already
+  /// stalled or fallen below the rate, hands it to a worker to fail instead (false).
+  private func scheduleReceivingDeadline(_ connection: Connection) -> Bool {
+    guard let reception = connection.reception else { return false }
     guard let budget = reception.body.waitBudget() else {
       reception.failure = .timeout
       resumeReceiving(connection)
-      return
+      return false
     }
     connection.deadline = .now + budget
     schedule(connection.deadline)
+    return true
   }
 }

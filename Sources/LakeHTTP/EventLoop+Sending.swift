@@ -18,12 +18,7 @@ extension EventLoop {
   func suspendSending(_ connection: Connection, _ pending: PendingResponse) {
     connection.phase = .sending
     connection.pending = pending
-    guard let budget = pending.progress.waitBudget() else {
-      failSending(connection)
-      return
-    }
-    connection.deadline = .now + budget
-    schedule(connection.deadline)
+    guard scheduleSendingDeadline(connection) else { return }
     if !armWritable(connection) { failSending(connection) }
   }
 
@@ -66,12 +61,19 @@ extension EventLoop {
   /// A `.sending` connection whose wait ended without room: still within the limits (a rate
   /// window closed with enough bytes) it waits on, else the response is given up.
   func sendingDeadlinePassed(_ connection: Connection) {
+    _ = scheduleSendingDeadline(connection)
+  }
+
+  /// Sets the deadline by which the parked response must make progress; when it has
+  /// already stalled or fallen below the rate, gives it up instead (false).
+  private func scheduleSendingDeadline(_ connection: Connection) -> Bool {
     guard let pending = connection.pending, let budget = pending.progress.waitBudget() else {
       failSending(connection)
-      return
+      return false
     }
     connection.deadline = .now + budget
     schedule(connection.deadline)
+    return true
   }
 
   /// Ends a response that cannot be finished (the peer is gone, too slow, or the server is
