@@ -64,3 +64,13 @@ let package = Package(
     .testTarget(name: "LakeServerTests", dependencies: ["LakeServer", "LakeS3"]),
   ]
 )
+
+// libFuzzer targets (Sources/LakeFuzz), only when LAKESTORE_FUZZ=1: they need
+// `-sanitize=fuzzer`, so the normal build never sees them. Build and run with `scripts/fuzz`.
+if Context.environment["LAKESTORE_FUZZ"] == "1" {
+  package.targets.append(
+    .executableTarget(
+      name: "LakeFuzz",
+      dependencies: ["LakeHTTP", "LakeS3", "LakeCore", "LakeServer"]
+    ))
+}

@@ -89,8 +89,12 @@ public enum XMLReader {
         index += 1
       }
       let local = localName(qualified)
-      // `<s3:/>` has a prefix but no name: refuse it rather than return a nameless element.
+      // `<s3:/>` has a prefix but no name, `<:?/>` a name no writer can write back: refuse
+      // them rather than return a nameless or impossible element.
       guard !local.isEmpty else { throw ParseError(reason: "missing element name") }
+      guard Self.isName(qualified), Self.isName(local) else {
+        throw ParseError(reason: "malformed element name")
+      }
       var result = XMLElement(name: local, children: [], text: "")
       if starts("/>") {
         index += 2
@@ -175,6 +179,26 @@ public enum XMLReader {
         index += 1
       }
       return String(decoding: bytes[start..<index], as: UTF8.self)
+    }
+
+    /// Whether `name` is an XML `Name` (XML 1.0 §2.3) as far as ASCII goes: letters, digits,
+    /// `_`, `:`, `-` and `.`, not starting with a digit, `-` or `.`. Non-ASCII characters are
+    /// let through (element names in S3 documents are ASCII; others only fail to match).
+    static func isName(_ name: String) -> Bool {
+      var first = true
+      for byte in name.utf8 {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+          UInt8(ascii: "_"), UInt8(ascii: ":"), 0x80...0xFF:
+          break
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."):
+          if first { return false }
+        default:
+          return false
+        }
+        first = false
+      }
+      return !first
     }
 
     func localName(_ qualified: String) -> String {

@@ -207,8 +207,10 @@ final class HTTPRequestParserTests: XCTestCase {
       // Both at the same byte: the request line's limit is reported.
       (String(repeating: "\n", count: 120) + String(repeating: "x", count: 60), 400),
       // A CR just past the line limit breaks it only when another byte follows.
-      (String(repeating: "\r\n", count: 59) + "GET /" + String(repeating: "a", count: 26)
-        + " HTTP/1.1\r\r", 400),
+      (
+        String(repeating: "\r\n", count: 59) + "GET /" + String(repeating: "a", count: 26)
+          + " HTTP/1.1\r\r", 400
+      ),
     ]
     for (text, expected) in cases {
       let bytes = Array(text.utf8)

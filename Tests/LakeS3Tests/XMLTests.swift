@@ -61,4 +61,16 @@ final class XMLTests: XCTestCase {
     XCTAssertEqual(
       try XMLReader.parse(Array("<a>\tx\r\n&#x9;&#233;é</a>".utf8)).text, "\tx\r\n\téé")
   }
+
+  /// Found by the `xml` fuzz target: `<:?/>` read as an element named "?", which no document
+  /// can contain (written back it is a processing instruction). Names follow XML 1.0 §2.3.
+  func testReaderRefusesMalformedNames() {
+    let bad = ["<:?/>", "<a\"b/>", "<1a/>", "<-x/>", "<.x/>", "<a<b></a<b>", "<a=b/>", "<s3:1/>"]
+    for bad in bad {
+      XCTAssertThrowsError(try XMLReader.parse(Array(bad.utf8)), bad)
+    }
+    for good in ["<a.b-c_d1/>", "<s3:Key/>", "<_x/>", "<\u{E9}t\u{E9}/>"] {
+      XCTAssertNoThrow(try XMLReader.parse(Array(good.utf8)), good)
+    }
+  }
 }
