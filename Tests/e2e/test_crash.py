@@ -4,6 +4,7 @@ listings must agree with reads and with the bytes on disk, and no temp litter ma
 import hashlib
 import os
 import random
+import sqlite3
 import threading
 import time
 
@@ -85,6 +86,12 @@ def test_kill9_during_writes(tmpdir_path):
         verify(make_client(server.endpoint), data, state, uncertain)
     finally:
         assert server.stop() == 0
+    # Recovery settled every interrupted write: no intent is left in the catalog.
+    db = sqlite3.connect(os.path.join(data, ".lakestore", "catalog.db"))
+    try:
+        assert db.execute("SELECT count(*) FROM intents").fetchone()[0] == 0
+    finally:
+        db.close()
 
 
 def verify(client, data, state, uncertain):
