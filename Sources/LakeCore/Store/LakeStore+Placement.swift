@@ -114,13 +114,8 @@ extension LakeStore {
   /// returned instead, since the file is gone either way.
   @discardableResult
   func removeStoredFile(_ storagePath: String) throws(LakeError) -> LakeError? {
-    let directory: Int32
-    let name: String
-    do throws(Errno) {
-      (directory, name) = try DirectoryWalk.openParent(from: layout.root, of: storagePath)
-    } catch {
-      if error.code == ENOENT || error.code == ENOTDIR { return nil }
-      throw error.lakeError("unlink", storagePath)
+    guard let (directory, name) = try openParentIfPresent(storagePath, for: "unlink") else {
+      return nil
     }
     defer { FileOps.closeDescriptor(directory) }
     do throws(Errno) {
@@ -130,6 +125,19 @@ extension LakeStore {
       throw error.lakeError("unlink", storagePath)
     }
     return syncDirectory(directory, storagePath)
+  }
+
+  /// The open parent directory of a storage path and the file's name in it, or nil when a
+  /// directory on the way is missing (so is the file). Throws `.io` naming `operation`.
+  private func openParentIfPresent(_ storagePath: String, for operation: String)
+    throws(LakeError) -> (Int32, String)?
+  {
+    do throws(Errno) {
+      return try DirectoryWalk.openParent(from: layout.root, of: storagePath)
+    } catch {
+      if error.code == ENOENT || error.code == ENOTDIR { return nil }
+      throw error.lakeError(operation, storagePath)
+    }
   }
 
   /// Removes the now-empty parent directories of a plain storage path `<bucket>/<a>/<b>/…`,
@@ -180,13 +188,8 @@ extension LakeStore {
     let operation = link ? "link (keep replaced)" : "unlink"
     try options.faults.check(
       step, bucket: bucket, key: key, operation: operation, path: storagePath)
-    let directory: Int32
-    let name: String
-    do throws(Errno) {
-      (directory, name) = try DirectoryWalk.openParent(from: layout.root, of: storagePath)
-    } catch {
-      if error.code == ENOENT || error.code == ENOTDIR { return nil }
-      throw error.lakeError(operation, storagePath)
+    guard let (directory, name) = try openParentIfPresent(storagePath, for: operation) else {
+      return nil
     }
     defer { FileOps.closeDescriptor(directory) }
     let asideName = (link ? "keep-" : "del-") + UUID().uuidString.lowercased()
