@@ -230,27 +230,6 @@ ssize_t lake_send(int fd, const void *buf, size_t len, int more) {
   return send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0));
 }
 
-ssize_t lake_send2(int fd, const void *a, size_t a_len, const void *b, size_t b_len) {
-  struct iovec iov[2];
-  int count = 0;
-  if (a_len > 0) {
-    iov[count].iov_base = (void *)a;
-    iov[count].iov_len = a_len;
-    count++;
-  }
-  if (b_len > 0) {
-    iov[count].iov_base = (void *)b;
-    iov[count].iov_len = b_len;
-    count++;
-  }
-  if (count == 0) return 0;
-  struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_iov = iov;
-  msg.msg_iovlen = (size_t)count;
-  return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-}
-
 ssize_t lake_recv(int fd, void *buf, size_t len) { return recv(fd, buf, len, MSG_DONTWAIT); }
 
 int lake_poll_one(int fd, short events, int timeout_ms) {

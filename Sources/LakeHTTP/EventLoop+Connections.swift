@@ -2,13 +2,16 @@ import CLakeSystem
 import Glibc
 
 extension EventLoop {
-  /// Registers (or re-arms) `connection` for one readability event.
+  /// Registers (or re-arms) `connection` for one readability event, or with `writable` for
+  /// one writability event.
   ///
   /// One-shot registration: after an event the descriptor stays silent until re-armed, so a
   /// connection handed to a worker never wakes the loop, and level-triggered re-arming
-  /// reports bytes that arrived meanwhile.
-  func arm(_ connection: Connection) -> Bool {
-    let events = LAKE_EPOLLIN | LAKE_EPOLLRDHUP | LAKE_EPOLLONESHOT
+  /// reports bytes that arrived (or room that opened) meanwhile.
+  func arm(_ connection: Connection, writable: Bool = false) -> Bool {
+    let events =
+      writable
+      ? LAKE_EPOLLOUT | LAKE_EPOLLONESHOT : LAKE_EPOLLIN | LAKE_EPOLLRDHUP | LAKE_EPOLLONESHOT
     let operation = connection.registered ? LAKE_EPOLL_CTL_MOD : LAKE_EPOLL_CTL_ADD
     guard lake_epoll_ctl(epoll, operation, connection.fd, events, connection.id) == 0 else {
       return false

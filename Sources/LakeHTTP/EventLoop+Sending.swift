@@ -1,25 +1,11 @@
-import CLakeSystem
-import Glibc
-
 extension EventLoop {
-  /// Registers (or re-arms) `connection` for one writability event.
-  func armWritable(_ connection: Connection) -> Bool {
-    let events = LAKE_EPOLLOUT | LAKE_EPOLLONESHOT
-    let operation = connection.registered ? LAKE_EPOLL_CTL_MOD : LAKE_EPOLL_CTL_ADD
-    guard lake_epoll_ctl(epoll, operation, connection.fd, events, connection.id) == 0 else {
-      return false
-    }
-    connection.registered = true
-    return true
-  }
-
   /// Waits, without holding a thread, for the socket of a connection whose response is
   /// partly written to take more. The request stays counted in flight.
   func suspendSending(_ connection: Connection, _ pending: PendingResponse) {
     connection.phase = .sending
     connection.pending = pending
     guard scheduleSendingDeadline(connection) else { return }
-    if !armWritable(connection) { failSending(connection) }
+    if !arm(connection, writable: true) { failSending(connection) }
   }
 
   /// The socket of a `.sending` connection has room (or failed): bytes in memory are sent

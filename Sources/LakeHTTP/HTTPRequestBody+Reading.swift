@@ -16,18 +16,10 @@ extension HTTPRequestBody {
       remaining -= Int64(count)
       if remaining == 0 && deferredFailure == nil { finished = true }
       return count
-    case .socket(let connection, let readLimits, let writeLimits):
+    case .socket(let connection, _, _):
       if case .length(let length) = framing, length > maxBodyBytes { throw .tooLarge }
-      if continuePending {
-        continuePending = false
-        // RFC 9110 §15.2.1: an interim response, then the client sends the body.
-        let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
-        guard Socket.write(connection.fd, interim, limits: writeLimits) else {
-          throw .connectionClosed
-        }
-        continueSent = true
-      }
-      if progress == nil { progress = TransferProgress(readLimits) }
+      try sendContinueIfPending()
+      startProgress()
       let count =
         framing == .chunked
         ? try readChunked(connection, into: buffer) : try readLength(connection, into: buffer)
@@ -108,7 +100,8 @@ extension HTTPRequestBody {
     guard progress?.wait(fd, writable: false) ?? true else { throw .timeout }
   }
 
-  /// Sends `100 Continue` now if the client waits for it (RFC 9110 §10.1.1).
+  /// Sends `100 Continue` now if the client waits for it (RFC 9110 §10.1.1, §15.2.1: an
+  /// interim response, then the client sends the body).
   func sendContinueIfPending() throws(HTTPBodyError) {
     guard continuePending, case .socket(let connection, _, let writeLimits) = source else {
       return

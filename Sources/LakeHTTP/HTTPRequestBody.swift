@@ -152,10 +152,15 @@ public final class HTTPRequestBody {
   /// How long the body may still wait for its next bytes (stall timeout, rate window), or
   /// nil when it has stalled or fallen below the minimum rate.
   func waitBudget() -> Duration? {
+    startProgress()
+    return progress?.waitBudget()
+  }
+
+  /// Starts measuring the body's pace against its limits, once (socket bodies only).
+  func startProgress() {
     if progress == nil, case .socket(_, let limits, _) = source {
       progress = TransferProgress(limits)
     }
-    return progress?.waitBudget()
   }
 
   /// Waits up to `limit` for body bytes; false when none came. Throws

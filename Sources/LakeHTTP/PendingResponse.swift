@@ -1,4 +1,3 @@
-import CLakeSystem
 import Glibc
 
 /// A response being written: what is left to send, how fast it has gone, and what to report
@@ -99,20 +98,16 @@ final class PendingResponse: @unchecked Sendable {
 
   /// Sends as much as the socket takes now, never waiting.
   func writeAvailable(_ fd: Int32) -> Step {
-    while !bytes.isEmpty {
+    if !bytes.isEmpty {
       // MSG_MORE lets the head share a packet with the first file bytes.
-      let sent = bytes.withUnsafeBytes {
-        lake_send(fd, $0.baseAddress, $0.count, file == nil ? 0 : 1)
-      }
-      if sent < 0 {
-        if errno == EINTR { continue }
-        return errno == EAGAIN || errno == EWOULDBLOCK ? .blocked : .failed
-      }
+      let sent = bytes.withUnsafeBytes { Socket.sendAvailable(fd, $0, more: file != nil) }
+      guard let sent else { return .failed }
       let fromHead = min(sent, headLeft)
       headLeft -= fromHead
       bodyBytesSent += Int64(sent - fromHead)
       bytes = bytes.dropFirst(sent)
       guard progress.moved(sent) else { return .failed }
+      if !bytes.isEmpty { return .blocked }
     }
     while var region = file, region.count > 0 {
       var position = off_t(region.offset)

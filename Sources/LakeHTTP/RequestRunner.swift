@@ -10,9 +10,11 @@ final class RequestRunner {
   /// a larger one closes it instead.
   static let drainLimit: Int64 = 256 * 1024
 
-  /// How long a worker waits for more request body bytes before it parks the request on
-  /// its event loop (see ``BodyReception``).
-  static let receiveGrace = Duration.milliseconds(2)
+  /// How long a worker waits for the socket (more request body bytes, or room for more of
+  /// the response) before it parks the request on its event loop, which waits without a
+  /// thread: long enough for a fast client to keep up, short enough that slow clients never
+  /// hold workers.
+  static let handOverAfter = Duration.milliseconds(2)
 
   let core: ServerCore
   private var dateCache = HTTPDate.Cache()
@@ -35,11 +37,6 @@ final class RequestRunner {
     /// room without holding this worker.
     case suspended
   }
-
-  /// How long a worker waits for a full socket to take more before it hands the response
-  /// to the event loop: long enough for a fast reader to drain a socket buffer, short enough
-  /// that slow readers never hold workers.
-  static let sendGrace = Duration.milliseconds(2)
 
   /// Serves `job` and every pipelined request after it, answering in order
   /// (RFC 9112 §9.3.2).
@@ -152,7 +149,7 @@ final class RequestRunner {
   }
 
   /// Moves body bytes to the sink or buffer while they arrive; when the client pauses past
-  /// ``receiveGrace`` the request is parked on the event loop, which gives it back to a
+  /// ``handOverAfter`` the request is parked on the event loop, which gives it back to a
   /// worker when more bytes (or a deadline) come. At the end, the handler answers.
   private func receive(_ reception: BodyReception, on connection: Connection) -> Outcome {
     let body = reception.body
@@ -166,7 +163,7 @@ final class RequestRunner {
       }
       guard let count else {
         do {
-          if try body.waitBriefly(Self.receiveGrace) { continue }
+          if try body.waitBriefly(Self.handOverAfter) { continue }
         } catch {
           reception.failure = error
           break
@@ -219,7 +216,7 @@ final class RequestRunner {
     return send(pending, on: connection)
   }
 
-  /// Writes `pending` while the socket takes it, waiting at most ``sendGrace`` at a time for
+  /// Writes `pending` while the socket takes it, waiting at most ``handOverAfter`` at a time for
   /// room; then hands the connection to its loop to wait without this thread.
   private func send(_ pending: PendingResponse, on connection: Connection) -> Outcome {
     while true {
@@ -231,7 +228,7 @@ final class RequestRunner {
         core.handler.requestCompleted(pending.record(remoteAddress: connection.remoteAddress))
         return .finished(.close)
       case .blocked:
-        if Socket.wait(connection.fd, writable: true, timeout: Self.sendGrace) { continue }
+        if Socket.wait(connection.fd, writable: true, timeout: Self.handOverAfter) { continue }
         if connection.loop.post(.sending(connection, pending)) { return .suspended }
         // The loop has stopped (shutdown past its grace period): give up here.
         core.handler.requestCompleted(pending.record(remoteAddress: connection.remoteAddress))

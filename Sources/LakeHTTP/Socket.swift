@@ -32,11 +32,14 @@ enum Socket {
   }
 
   /// Sends as much of `bytes` as the socket takes without blocking; returns the count sent
-  /// (short when the socket is full), or nil when the peer is gone.
-  static func sendAvailable(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int? {
+  /// (short when the socket is full), or nil when the peer is gone. With `more` (MSG_MORE)
+  /// the kernel may hold the bytes back to share a packet with what follows.
+  static func sendAvailable(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, more: Bool = false)
+    -> Int?
+  {
     var sent = 0
     while sent < bytes.count {
-      let count = lake_send(fd, bytes.baseAddress! + sent, bytes.count - sent, 0)
+      let count = lake_send(fd, bytes.baseAddress! + sent, bytes.count - sent, more ? 1 : 0)
       if count > 0 {
         sent += count
       } else if count < 0 && errno == EINTR {
@@ -64,72 +67,21 @@ enum Socket {
     }
   }
 
-  /// Writes all of `first` then `second` (either may be empty) with `sendmsg`, waiting for
-  /// the socket within `limits` each time it is full. With `more`, the last segment is sent
-  /// with MSG_MORE so a following `sendfile` shares its packets. Returns false when the
-  /// peer is gone, stalled, or reads slower than the limits' minimum rate.
-  static func write(
-    _ fd: Int32, _ first: UnsafeRawBufferPointer,
-    _ second: UnsafeRawBufferPointer = .init(
-      start: nil, count: 0), more: Bool = false, limits: TransferLimits
-  ) -> Bool {
-    var a = first
-    var b = second
+  /// Writes all of `bytes`, waiting for the socket within `limits` each time it is full.
+  /// Returns false when the peer is gone, stalled, or reads slower than the limits' minimum
+  /// rate.
+  static func write(_ fd: Int32, _ bytes: [UInt8], limits: TransferLimits) -> Bool {
     var progress = TransferProgress(limits)
-    while a.count + b.count > 0 {
-      let sent: Int
-      if b.count == 0 {
-        sent = lake_send(fd, a.baseAddress, a.count, more ? 1 : 0)
-      } else if a.count == 0 {
-        sent = lake_send(fd, b.baseAddress, b.count, more ? 1 : 0)
-      } else {
-        sent = lake_send2(fd, a.baseAddress, a.count, b.baseAddress, b.count)
+    var offset = 0
+    return bytes.withUnsafeBytes { raw in
+      while offset < raw.count {
+        let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
+        guard let sent = sendAvailable(fd, rest) else { return false }
+        offset += sent
+        guard progress.moved(sent) else { return false }
+        if sent < rest.count { guard progress.wait(fd, writable: true) else { return false } }
       }
-      if sent < 0 {
-        if errno == EINTR { continue }
-        guard errno == EAGAIN || errno == EWOULDBLOCK else { return false }
-        guard progress.wait(fd, writable: true) else { return false }
-        continue
-      }
-      let fromA = min(sent, a.count)
-      a = UnsafeRawBufferPointer(rebasing: a[fromA...])
-      b = UnsafeRawBufferPointer(rebasing: b[(sent - fromA)...])
-      guard progress.moved(sent) else { return false }
+      return true
     }
-    return true
-  }
-
-  /// Writes `bytes` fully; see ``write(_:_:_:more:limits:)``.
-  static func write(_ fd: Int32, _ bytes: [UInt8], more: Bool = false, limits: TransferLimits)
-    -> Bool
-  {
-    bytes.withUnsafeBytes { write(fd, $0, more: more, limits: limits) }
-  }
-
-  /// Sends `count` bytes of `file` from `offset` with `sendfile(2)`, never copying through
-  /// user space. Returns the bytes sent; fewer than `count` means the peer is gone, the
-  /// socket stalled or drained slower than `limits` allow, or the file is shorter than
-  /// promised.
-  static func sendFile(
-    _ fd: Int32, file: Int32, offset: Int64, count: Int64, limits: TransferLimits
-  ) -> Int64 {
-    var position = off_t(offset)
-    var left = count
-    var progress = TransferProgress(limits)
-    while left > 0 {
-      // Linux sends at most 0x7ffff000 bytes per call.
-      let chunk = Int(min(left, 0x4000_0000))
-      let sent = Glibc.sendfile(fd, file, &position, chunk)
-      if sent > 0 {
-        left -= Int64(sent)
-        guard progress.moved(sent) else { break }
-        continue
-      }
-      if sent == 0 { break }  // the file ended early
-      if errno == EINTR { continue }
-      guard errno == EAGAIN || errno == EWOULDBLOCK else { break }
-      guard progress.wait(fd, writable: true) else { break }
-    }
-    return count - left
   }
 }

@@ -86,8 +86,6 @@ int lake_set_nodelay(int fd);
 /// `send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0))`.
 ssize_t lake_send(int fd, const void *buf, size_t len, int more);
 
-/// `sendmsg` of two buffers (either may be empty) with MSG_NOSIGNAL | MSG_DONTWAIT.
-ssize_t lake_send2(int fd, const void *a, size_t a_len, const void *b, size_t b_len);
 
 /// `recv(fd, buf, len, MSG_DONTWAIT)`.
 ssize_t lake_recv(int fd, void *buf, size_t len);
