@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 
 extension LakeStore {
   /// Starts a PUT of `key` into `bucket`: creates a temp file the caller streams bytes into.
@@ -53,9 +52,7 @@ extension LakeStore {
       }
       let plan = PlacementPlan(
         bucket: writer.bucket, key: writer.key, plainAllowed: layout.namesAreExact)
-      try options.faults.check(
-        .intent, bucket: plan.bucket, key: plan.key, operation: "catalog intent",
-        path: ".lakestore/catalog.db")
+      try checkCatalogFault(.intent, bucket: plan.bucket, key: plan.key)
       let intent = try catalog.insertPutIntent(
         PutIntent(
           id: 0, bucket: writer.bucket, key: writer.key, tmpName: sealed.tmpName,
@@ -139,9 +136,7 @@ extension LakeStore {
     var attempts = 0
     while true {
       do throws(LakeError) {
-        try options.faults.check(
-          .catalogCommit, bucket: row.bucket, key: row.key, operation: "catalog commit",
-          path: ".lakestore/catalog.db")
+        try checkCatalogFault(.catalogCommit, bucket: row.bucket, key: row.key)
         return try catalog.finishPut(intentID: intentID, object: row)
       } catch {
         attempts += 1
@@ -163,16 +158,10 @@ extension LakeStore {
     } else {
       if let failure = (try? removeStoredFile(placed)) ?? nil { problems.append("\(failure)") }
       if let kept { discard(kept) }
-      if !placed.hasPrefix(DataLayout.overflowPrefix) { pruneEmptyParents(of: placed) }
+      pruneEmptyParents(of: placed)
     }
-    do throws(LakeError) {
-      try catalog.deleteIntent(intent.id)
-    } catch {
-      problems.append("intent kept for recovery: \(error)")
-    }
-    var metadata: Logger.Metadata = ["bucket": "\(intent.bucket)", "cause": "\(cause)"]
-    if !problems.isEmpty { metadata["undo"] = "\(problems.joined(separator: "; "))" }
-    logger.warning("write failed after its rename and was taken back", metadata: metadata)
+    finishTakingBack(
+      "write", intentID: intent.id, bucket: intent.bucket, cause: cause, problems: problems)
   }
 
   /// Throws `.preconditionFailed` unless `condition` holds for `current`.

@@ -15,9 +15,7 @@ extension LakeStore {
     let stripe = keyLocks.stripe(bucket: bucket, key: key)
     let removed = try stripe.withLock { () throws(LakeError) -> String? in
       guard let current = try catalog.object(bucket: bucket, key: key) else { return nil }
-      try options.faults.check(
-        .intent, bucket: bucket, key: key, operation: "catalog intent",
-        path: ".lakestore/catalog.db")
+      try checkCatalogFault(.intent, bucket: bucket, key: key)
       let intent = try catalog.insertDeleteIntent(
         DeleteIntent(
           id: 0, bucket: bucket, key: key, storagePath: current.storagePath,
@@ -32,24 +30,13 @@ extension LakeStore {
         }
         do throws(LakeError) {
           if let failure = aside?.syncFailure { throw failure }
-          try options.faults.check(
-            .catalogCommit, bucket: bucket, key: key, operation: "catalog commit",
-            path: ".lakestore/catalog.db")
+          try checkCatalogFault(.catalogCommit, bucket: bucket, key: key)
           try catalog.finishDelete(intent)
         } catch {
-          var problems: [String] = []
-          if let aside, let failure = restore(aside) { problems.append("\(failure)") }
-          do throws(LakeError) {
-            try catalog.deleteIntent(intent.id)
-          } catch {
-            problems.append("intent kept for recovery: \(error)")
-          }
-          logger.warning(
-            "delete failed and was taken back",
-            metadata: [
-              "bucket": "\(bucket)", "cause": "\(error)",
-              "undo": "\(problems.isEmpty ? "done" : problems.joined(separator: "; "))",
-            ])
+          let failure = aside.flatMap(restore)
+          finishTakingBack(
+            "delete", intentID: intent.id, bucket: bucket, cause: error,
+            problems: failure.map { ["\($0)"] } ?? [])
           throw error
         }
         if let aside { discard(aside) }

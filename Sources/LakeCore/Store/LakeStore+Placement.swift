@@ -176,8 +176,8 @@ extension LakeStore {
     }
   }
 
-  /// Moves or links the file at `storagePath` to a new name in `tmp/` (`kind` prefixes the
-  /// name), so a failed write or delete can put it back. `link` keeps the original in place
+  /// Moves or links the file at `storagePath` to a new name in `tmp/` (`keep-` or `del-`
+  /// and a UUID), so a failed write or delete can put it back. `link` keeps the original in place
   /// (before an overwrite replaces it); otherwise it is renamed away (the unlink of a DELETE)
   /// and its directory fsynced, the fsync failure returned in `Aside.syncFailure`. Returns nil
   /// when there is no file at that path. Throws `.io` when nothing was moved.

@@ -126,6 +126,36 @@ public final class WriteFaults: Sendable {
   }
 }
 
+extension LakeStore {
+  /// An injected failure of a catalog step (`.intent`, `.catalogCommit`) for `bucket/key`,
+  /// as the `.io` error a failing catalog gives.
+  func checkCatalogFault(_ step: WriteStep, bucket: String, key: String) throws(LakeError) {
+    let operation = step == .intent ? "catalog intent" : "catalog commit"
+    try options.faults.check(
+      step, bucket: bucket, key: key, operation: operation, path: ".lakestore/catalog.db")
+  }
+
+  /// The end of taking back a write or delete that failed after touching its file: drops
+  /// the intent (recovery does at the next start if the catalog cannot) and logs one warning
+  /// with the cause and whatever could not be undone.
+  func finishTakingBack(
+    _ what: String, intentID: Int64, bucket: String, cause: LakeError, problems: [String]
+  ) {
+    var problems = problems
+    do throws(LakeError) {
+      try catalog.deleteIntent(intentID)
+    } catch {
+      problems.append("intent kept for recovery: \(error)")
+    }
+    logger.warning(
+      "\(what) failed and was taken back",
+      metadata: [
+        "bucket": "\(bucket)", "cause": "\(cause)",
+        "undo": "\(problems.isEmpty ? "done" : problems.joined(separator: "; "))",
+      ])
+  }
+}
+
 extension Optional where Wrapped == WriteFaults {
   /// Throws the injected failure for `step` as the `LakeError.io` the real call would give.
   @inline(__always)
