@@ -292,6 +292,14 @@ int lake_start_writeback(int fd, int64_t offset, int64_t count) {
   return rc;
 }
 
+ssize_t lake_copy_range(int fd_in, int64_t *offset_in, int fd_out, size_t len) {
+  ssize_t n;
+  do {
+    n = copy_file_range(fd_in, (off_t *)offset_in, fd_out, NULL, len, 0);
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
 ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset) {
   struct iovec iov = {.iov_base = buf, .iov_len = len};
   ssize_t n;

@@ -34,6 +34,31 @@ public struct ResponseOverride: Sendable, Equatable {
   public var value: String
 }
 
+/// Parameters of ListMultipartUploads.
+public struct ListUploadsParameters: Sendable, Equatable {
+  public var prefix: String = ""
+  public var delimiter: String?
+  public var keyMarker: String?
+  public var uploadIDMarker: String?
+  /// Already capped at 1,000, as S3 does.
+  public var maxUploads: Int = 1000
+  public var encodingTypeURL: Bool = false
+
+  public init() {}
+}
+
+/// Parameters of ListParts.
+public struct ListPartsParameters: Sendable, Equatable {
+  public var uploadID: String
+  /// Already capped at 1,000, as S3 does.
+  public var maxParts: Int = 1000
+  public var partNumberMarker: Int = 0
+
+  public init(uploadID: String) {
+    self.uploadID = uploadID
+  }
+}
+
 /// One S3 request, decoded from method, path, query and headers before any storage is touched.
 ///
 /// The server dispatches on it with one `switch` (as Garage's `Endpoint`).
@@ -49,6 +74,14 @@ public enum S3Operation: Sendable, Equatable {
   case getObject(bucket: String, key: String, GetObjectParameters)
   case headObject(bucket: String, key: String, GetObjectParameters)
   case deleteObject(bucket: String, key: String)
+  case deleteObjects(bucket: String)
+  case createMultipartUpload(bucket: String, key: String)
+  /// UploadPart (a body) or, with `x-amz-copy-source`, UploadPartCopy.
+  case uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int)
+  case completeMultipartUpload(bucket: String, key: String, uploadID: String)
+  case abortMultipartUpload(bucket: String, key: String, uploadID: String)
+  case listParts(bucket: String, key: String, ListPartsParameters)
+  case listMultipartUploads(bucket: String, ListUploadsParameters)
   /// A real S3 operation LakeStore does not implement; answered with 501 naming it.
   case notImplemented(String, bucket: String?, key: String?)
 
@@ -66,6 +99,13 @@ public enum S3Operation: Sendable, Equatable {
     case .getObject: "GetObject"
     case .headObject: "HeadObject"
     case .deleteObject: "DeleteObject"
+    case .deleteObjects: "DeleteObjects"
+    case .createMultipartUpload: "CreateMultipartUpload"
+    case .uploadPart: "UploadPart"
+    case .completeMultipartUpload: "CompleteMultipartUpload"
+    case .abortMultipartUpload: "AbortMultipartUpload"
+    case .listParts: "ListParts"
+    case .listMultipartUploads: "ListMultipartUploads"
     case .notImplemented(let what, _, _): what
     }
   }
@@ -75,9 +115,13 @@ public enum S3Operation: Sendable, Equatable {
     case .listBuckets: nil
     case .createBucket(let b), .headBucket(let b), .deleteBucket(let b), .getBucketLocation(let b):
       b
-    case .listObjectsV1(let b, _), .listObjectsV2(let b, _): b
+    case .listObjectsV1(let b, _), .listObjectsV2(let b, _), .listMultipartUploads(let b, _),
+      .deleteObjects(let b):
+      b
     case .putObject(let b, _), .getObject(let b, _, _), .headObject(let b, _, _),
-      .deleteObject(let b, _):
+      .deleteObject(let b, _), .createMultipartUpload(let b, _), .uploadPart(let b, _, _, _),
+      .completeMultipartUpload(let b, _, _), .abortMultipartUpload(let b, _, _),
+      .listParts(let b, _, _):
       b
     case .notImplemented(_, let b, _): b
     }
@@ -86,7 +130,9 @@ public enum S3Operation: Sendable, Equatable {
   public var key: String? {
     switch self {
     case .putObject(_, let k), .getObject(_, let k, _), .headObject(_, let k, _),
-      .deleteObject(_, let k):
+      .deleteObject(_, let k), .createMultipartUpload(_, let k), .uploadPart(_, let k, _, _),
+      .completeMultipartUpload(_, let k, _), .abortMultipartUpload(_, let k, _),
+      .listParts(_, let k, _):
       k
     case .notImplemented(_, _, let k): k
     default: nil
@@ -97,7 +143,7 @@ public enum S3Operation: Sendable, Equatable {
   public var isReadOnly: Bool {
     switch self {
     case .listBuckets, .headBucket, .getBucketLocation, .listObjectsV1, .listObjectsV2,
-      .getObject, .headObject:
+      .getObject, .headObject, .listParts, .listMultipartUploads:
       true
     default: false
     }

@@ -7,6 +7,14 @@ extension S3Router {
         return .notImplemented(what, bucket: bucket, key: nil)
       }
     }
+    if names.contains("uploads") {
+      guard method == "GET" else { throw methodNotAllowed(method, allow: "GET") }
+      return .listMultipartUploads(bucket: bucket, try uploadsParameters(value))
+    }
+    if names.contains("delete") {
+      guard method == "POST" else { throw methodNotAllowed(method, allow: "POST") }
+      return .deleteObjects(bucket: bucket)
+    }
     switch method {
     case "GET":
       if names.contains("location") { return .getBucketLocation(bucket: bucket) }
@@ -41,17 +49,47 @@ extension S3Router {
     if let version = value("versionId"), version != "null" {
       return .notImplemented("Object versions (versionId)", bucket: bucket, key: key)
     }
+    if names.contains("uploads") {
+      guard method == "POST" else { throw methodNotAllowed(method, allow: "POST") }
+      return .createMultipartUpload(bucket: bucket, key: key)
+    }
+    if let uploadID = value("uploadId") {
+      switch method {
+      case "PUT":
+        if header("x-amz-copy-source") != nil {
+          return .notImplemented("UploadPartCopy", bucket: bucket, key: key)
+        }
+        guard let text = value("partNumber") else {
+          throw S3Error(
+            .invalidArgument, "A part number is required with an upload ID.",
+            extra: [("ArgumentName", "partNumber")])
+        }
+        return .uploadPart(
+          bucket: bucket, key: key, uploadID: uploadID,
+          partNumber: try partNumber(text, name: "partNumber"))
+      case "POST":
+        return .completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+      case "DELETE":
+        return .abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+      case "GET":
+        var parameters = ListPartsParameters(uploadID: uploadID)
+        if let text = value("max-parts") {
+          parameters.maxParts = min(try count(text, name: "max-parts"), 1000)
+        }
+        if let text = value("part-number-marker") {
+          parameters.partNumberMarker = try count(text, name: "part-number-marker")
+        }
+        return .listParts(bucket: bucket, key: key, parameters)
+      default:
+        throw methodNotAllowed(method, allow: "GET, PUT, POST, DELETE")
+      }
+    }
     switch method {
     case "GET", "HEAD":
       var parameters = GetObjectParameters()
       parameters.versionID = value("versionId")
       if let part = value("partNumber") {
-        guard let number = Int(part), (1...10_000).contains(number) else {
-          throw S3Error(
-            .invalidArgument, "Part number must be an integer between 1 and 10000, inclusive",
-            extra: [("ArgumentName", "partNumber"), ("ArgumentValue", part)])
-        }
-        parameters.partNumber = number
+        parameters.partNumber = try partNumber(part, name: "partNumber")
       }
       let overrides = [
         ("response-content-type", "Content-Type"),
@@ -109,6 +147,48 @@ extension S3Router {
       p.fetchOwner = value("fetch-owner") == "true"
     } else {
       p.marker = value("marker")
+    }
+    return p
+  }
+}
+
+extension S3Router {
+  /// A part number, 1…10,000.
+  func partNumber(_ text: String, name: String) throws(S3Error) -> Int {
+    guard let number = Int(text), (1...10_000).contains(number) else {
+      throw S3Error(
+        .invalidArgument, "Part number must be an integer between 1 and 10000, inclusive",
+        extra: [("ArgumentName", name), ("ArgumentValue", text)])
+    }
+    return number
+  }
+
+  /// A non-negative 32-bit count (`max-uploads`, `max-parts`, markers).
+  func count(_ text: String, name: String) throws(S3Error) -> Int {
+    guard let n = Int32(text), n >= 0 else {
+      throw S3Error(
+        .invalidArgument, "Provided \(name) not an integer or within integer range",
+        extra: [("ArgumentName", name), ("ArgumentValue", text)])
+    }
+    return Int(n)
+  }
+
+  func uploadsParameters(_ value: (String) -> String?) throws(S3Error) -> ListUploadsParameters {
+    var p = ListUploadsParameters()
+    p.prefix = value("prefix") ?? ""
+    if let d = value("delimiter"), !d.isEmpty { p.delimiter = d }
+    if let m = value("key-marker"), !m.isEmpty { p.keyMarker = m }
+    if let m = value("upload-id-marker"), !m.isEmpty { p.uploadIDMarker = m }
+    if let text = value("max-uploads") {
+      p.maxUploads = min(try count(text, name: "max-uploads"), 1000)
+    }
+    if let encoding = value("encoding-type") {
+      guard encoding.lowercased() == "url" else {
+        throw S3Error(
+          .invalidArgument, "Invalid Encoding Method specified in Request",
+          extra: [("ArgumentName", "encoding-type"), ("ArgumentValue", encoding)])
+      }
+      p.encodingTypeURL = true
     }
     return p
   }

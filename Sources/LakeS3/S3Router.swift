@@ -21,7 +21,7 @@ public struct S3Router: Sendable {
     "replication": "Bucket replication", "requestPayment": "Requester pays",
     "tagging": "Bucket tagging", "versioning": "Bucket versioning",
     "versions": "ListObjectVersions", "website": "Bucket websites",
-    "uploads": "ListMultipartUploads", "delete": "DeleteObjects", "session": "CreateSession",
+    "session": "CreateSession",
     "metadataTable": "Bucket metadata tables",
   ]
 
@@ -30,7 +30,6 @@ public struct S3Router: Sendable {
     "acl": "Object ACLs", "tagging": "Object tagging", "attributes": "GetObjectAttributes",
     "legal-hold": "Object legal hold", "retention": "Object retention",
     "restore": "RestoreObject", "select": "SelectObjectContent", "torrent": "GetObjectTorrent",
-    "uploads": "CreateMultipartUpload", "uploadId": "Multipart upload",
     "renameObject": "RenameObject",
   ]
 

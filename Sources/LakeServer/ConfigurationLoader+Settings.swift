@@ -76,6 +76,23 @@ extension ConfigurationLoader {
       c.maxObjectSize = try size(v)
     },
     Setting(
+      key: "min_part_size", flag: "min-part-size",
+      help: "Smallest multipart part other than the last (EntityTooSmall below it).",
+      defaultValue: "5M"
+    ) { c, v throws(ConfigurationError) in c.minPartSize = try size(v) },
+    Setting(
+      key: "max_multipart_object_size", flag: "max-multipart-object-size",
+      help: "Largest object a multipart upload assembles (EntityTooLarge above it).",
+      defaultValue: "5T"
+    ) { c, v throws(ConfigurationError) in c.maxMultipartObjectSize = try size(v) },
+    Setting(
+      key: "upload_expiry", flag: "upload-expiry",
+      help: "Age at which unfinished multipart uploads are aborted (0 keeps them).",
+      defaultValue: "7d"
+    ) { c, v throws(ConfigurationError) in
+      c.uploadExpirySeconds = try age(v)
+    },
+    Setting(
       key: "max_key_bytes", flag: "max-key-bytes", help: "Longest key in UTF-8 bytes.",
       defaultValue: "1024"
     ) { c, v throws(ConfigurationError) in c.maxKeyBytes = try int(v, min: 1, max: 65_536) },

@@ -132,6 +132,27 @@ public enum ConfigurationLoader {
     return .milliseconds(Int64(milliseconds))
   }
 
+  /// Parses an age: whole seconds, or a whole number with `s`, `m`, `h` or `d`
+  /// (`7d`, `36h`); 0 means never; at most 10 years. Returns seconds.
+  public static func age(_ text: String) throws(ConfigurationError) -> Int64 {
+    let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
+    var digits = Substring(text)
+    var unit: Int64 = 1
+    if let last = text.last, let u = units[last] {
+      unit = u
+      digits = digits.dropLast()
+    }
+    let maxSeconds: Int64 = 3_650 * 86_400
+    guard !digits.isEmpty, digits.utf8.count <= 12,
+      digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+      let value = Int64(digits), value <= maxSeconds / unit
+    else {
+      throw ConfigurationError(
+        "'\(text)' is not an age (a whole number with s, m, h or d; at most 3650d)")
+    }
+    return value * unit
+  }
+
   static func bool(_ text: String) throws(ConfigurationError) -> Bool {
     switch text.lowercased() {
     case "true", "yes", "1", "on": return true

@@ -17,6 +17,7 @@ public final class LakeServer: Sendable {
   let store: LakeStore
   let http: HTTPServer
   let logger: Logger
+  let expiry: UploadExpiry?
 
   /// Opens the data directory. Throws `ConfigurationError` for unusable settings and
   /// `LakeError` when the store cannot be opened.
@@ -47,17 +48,24 @@ public final class LakeServer: Sendable {
     let handler = S3RequestHandler(
       store: store, configuration: configuration, credentials: credentials, logger: logger)
     self.http = HTTPServer(configuration: configuration.http, handler: handler, logger: logger)
+    self.expiry =
+      configuration.uploadExpirySeconds > 0
+      ? UploadExpiry(
+        store: store, maxAgeSeconds: configuration.uploadExpirySeconds, logger: logger) : nil
   }
 
-  /// Binds and starts serving; returns the bound port.
+  /// Binds and starts serving (and the multipart upload expiry sweep); returns the bound port.
   public func start() throws -> Int {
-    try http.start()
+    let port = try http.start()
+    expiry?.start()
+    return port
   }
 
   /// Graceful stop; blocks until in-flight requests finished (or the grace period ended) and
   /// the catalog is closed.
   public func shutdown() {
     http.shutdown()
+    expiry?.stop()
     store.close()
   }
 }

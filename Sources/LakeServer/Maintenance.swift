@@ -1,4 +1,6 @@
+import Foundation
 import LakeCore
+import LakeS3
 import Logging
 
 /// Offline administration verbs of the `lakestore` binary.
@@ -18,6 +20,58 @@ public enum Maintenance {
       "checked \(summary.objectsChecked) catalog rows and \(summary.filesChecked) files: "
         + "\(summary.problems) problem(s), \(summary.repaired) repaired")
     return summary.problems
+  }
+
+  /// Lists (and with `abort`, aborts) the multipart uploads initiated at least
+  /// `olderThanSeconds` ago, oldest first, one line each, then a summary line.
+  public static func uploads(
+    dataDirectory: String, olderThanSeconds: Int64, abort: Bool, logger: Logger,
+    output: (String) -> Void
+  ) throws {
+    let store = try LakeStore(dataDirectory: dataDirectory, logger: logger)
+    defer { store.close() }
+    let cutoff = Date().addingTimeInterval(-TimeInterval(olderThanSeconds))
+    var count = 0
+    var bytes: Int64 = 0
+    // Aborting shrinks the list, so each batch starts from the oldest again; a listing reads
+    // one bounded batch.
+    let batchSize = abort ? 1000 : 100_000
+    repeat {
+      let batch = try store.multipartUploads(initiatedBefore: cutoff, limit: batchSize)
+      for upload in batch {
+        let parts = try allParts(store, upload)
+        let size = parts.reduce(Int64(0)) { $0 + $1.size }
+        output(
+          "\(S3Date.iso8601(upload.initiated))  \(upload.bucket)/\(upload.key)  \(upload.id)  "
+            + "\(parts.count) part(s), \(size) bytes")
+        if abort {
+          try store.abortMultipartUpload(
+            uploadID: upload.id, bucket: upload.bucket, key: upload.key)
+        }
+        count += 1
+        bytes += size
+      }
+      if batch.count < batchSize { break }
+      if !abort {
+        output("(only the oldest \(batchSize) are listed)")
+        break
+      }
+    } while true
+    output("\(count) upload(s), \(bytes) bytes\(abort ? ", aborted" : "")")
+  }
+
+  private static func allParts(_ store: LakeStore, _ upload: MultipartUpload) throws
+    -> [UploadedPart]
+  {
+    var parts: [UploadedPart] = []
+    while true {
+      let page = try store.listParts(
+        uploadID: upload.id, bucket: upload.bucket, key: upload.key,
+        after: parts.last?.number ?? 0, limit: 1000
+      ).parts
+      parts += page
+      if page.count < 1000 { return parts }
+    }
   }
 
   static func describe(_ finding: FsckFinding) -> String {

@@ -3,19 +3,26 @@ import LakeCore
 import LakeHTTP
 import LakeS3
 
-/// A PutObject body on its way to disk: the HTTP layer hands it the bytes as they arrive
-/// (``HTTPBodySink``), it streams them into the store's temp file while hashing, and at the
-/// end verifies and commits durably. Nothing is stored when any check fails.
+/// A PutObject or UploadPart body on its way to disk: the HTTP layer hands it the bytes as
+/// they arrive (``HTTPBodySink``), it streams them into the store's temp file while hashing,
+/// and at the end verifies and commits durably. Nothing is stored when any check fails.
 ///
 /// Created once the request is routed and authenticated; headers are checked and the temp
 /// file is created here, so a bad request is refused before any body byte is read.
 final class PutObjectSink: HTTPBodySink {
+  /// What the body becomes.
+  enum Target {
+    /// The key's object (PutObject), with its metadata and write condition.
+    case object(ObjectMetadata, WriteCondition)
+    /// Part `number` of a multipart upload (UploadPart).
+    case part(uploadID: String, number: Int)
+  }
+
   private let handler: S3RequestHandler
   private let request: S3Request
   private let bucket: String
   private let key: String
-  private let metadata: ObjectMetadata
-  private let condition: WriteCondition
+  private let target: Target
   private let expectedMD5: [UInt8]?
   private let expectedSHA256: [UInt8]?
   private let sha: SHA256Digest?
@@ -34,8 +41,12 @@ final class PutObjectSink: HTTPBodySink {
     self.request = request
     self.bucket = bucket
     self.key = key
-    metadata = try handler.objectMetadata(request)
-    condition = try handler.writeCondition(request)
+    if case .uploadPart(_, _, let uploadID, let number) = request.operation {
+      target = .part(uploadID: uploadID, number: number)
+    } else {
+      target = .object(
+        try handler.objectMetadata(request), try handler.writeCondition(request))
+    }
     if let md5Text = request.header("content-md5") {
       guard let data = Data(base64Encoded: md5Text), data.count == 16 else {
         throw S3Error(.invalidDigest)
@@ -65,8 +76,16 @@ final class PutObjectSink: HTTPBodySink {
     }
     let sha = expectedSHA256 == nil ? nil : SHA256Digest()
     self.sha = sha
-    writer = try handler.store.makeWriter(
-      bucket: bucket, key: key, expectedSize: declaredLength, digests: sha.map { [$0] } ?? [])
+    let digests: [any ObjectDigest] = sha.map { [$0] } ?? []
+    switch target {
+    case .object:
+      writer = try handler.store.makeWriter(
+        bucket: bucket, key: key, expectedSize: declaredLength, digests: digests)
+    case .part(let uploadID, _):
+      writer = try handler.store.makePartWriter(
+        uploadID: uploadID, bucket: bucket, key: key, expectedSize: declaredLength,
+        digests: digests)
+    }
   }
 
   deinit {
@@ -108,6 +127,17 @@ final class PutObjectSink: HTTPBodySink {
       throw S3Error(.xAmzContentSHA256Mismatch)
     }
     let info: ObjectInfo
+    let metadata: ObjectMetadata
+    let condition: WriteCondition
+    switch target {
+    case .part(let uploadID, let number):
+      let part = try handler.store.commitPart(
+        writer, uploadID: uploadID, number: number, expectedMD5: expectedMD5)
+      var headers = HTTPHeaders()
+      headers.add(name: "ETag", value: "\"\(part.etag)\"")
+      return HTTPResponse(status: 200, headers: headers)
+    case .object(let m, let c): (metadata, condition) = (m, c)
+    }
     do {
       info = try handler.store.commit(
         writer, metadata: metadata, condition: condition, expectedMD5: expectedMD5)

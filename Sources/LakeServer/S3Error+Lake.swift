@@ -28,6 +28,27 @@ extension S3Error {
       self.init(.preconditionFailed)
     case .digestMismatch:
       self.init(.badDigest)
+    case .noSuchUpload(let id):
+      self.init(.noSuchUpload, extra: [("UploadId", id)])
+    case .invalidPart(let reason):
+      self.init(
+        .invalidPart,
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag (\(reason))."
+      )
+    case .invalidPartOrder:
+      self.init(.invalidPartOrder)
+    case .entityTooSmall(let part, let size, let minimum):
+      self.init(
+        .entityTooSmall,
+        extra: [
+          ("ProposedSize", String(size)), ("MinSizeAllowed", String(minimum)),
+          ("PartNumber", String(part)),
+        ])
+    case .entityTooLarge(let size, let limit):
+      self.init(
+        .entityTooLarge, extra: [("ProposedSize", String(size)), ("MaxSizeAllowed", String(limit))])
+    case .uploadBusy:
+      self.init(.operationAborted)
     case .io(_, _, let code) where code == ENOSPC || code == EDQUOT:
       self.init(
         S3ErrorCode("InsufficientStorage", 507, "The server has no space left to store the object.")

@@ -26,7 +26,9 @@ extension S3RequestHandler {
     _ bucket: String, _ key: String, _ parameters: GetObjectParameters, _ request: S3Request,
     isHead: Bool
   ) throws -> HTTPResponse? {
-    try answerGet(bucket, key, parameters, request, isHead: isHead) {
+    // A part's bounds are a catalog read: a worker answers those.
+    if parameters.partNumber != nil { return nil }
+    return try answerGet(bucket, key, parameters, request, isHead: isHead) {
       store.openObjectIfCached(bucket: bucket, key: key)
     }
   }
@@ -72,16 +74,22 @@ extension S3RequestHandler {
     var offset: Int64 = 0
     var length = info.size
     if let part = parameters.partNumber {
-      // An object from a single PUT has exactly one part: the whole object.
-      guard part == 1 else {
+      // A multipart object's parts as completed, numbered 1…N; an object from a single PUT
+      // has exactly one part, the whole object.
+      let sizes =
+        try store.partSizes(bucket: bucket, key: key, sequence: info.sequence) ?? [info.size]
+      guard part <= sizes.count else {
         throw S3Error(
-          S3ErrorCode("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"),
-          extra: [("PartNumberRequested", String(part)), ("ActualPartCount", "1")])
+          .invalidPart, "The requested part number is past the object's last part.",
+          extra: [("PartNumberRequested", String(part)), ("ActualPartCount", String(sizes.count))])
       }
+      offset = sizes[..<(part - 1)].reduce(0, +)
+      length = sizes[part - 1]
       status = 206
-      headers.add(name: "x-amz-mp-parts-count", value: "1")
-      if info.size > 0 {
-        headers.add(name: "Content-Range", value: "bytes 0-\(info.size - 1)/\(info.size)")
+      headers.add(name: "x-amz-mp-parts-count", value: String(sizes.count))
+      if length > 0 {
+        headers.add(
+          name: "Content-Range", value: "bytes \(offset)-\(offset + length - 1)/\(info.size)")
       }
     } else if let rangeHeader {
       switch ByteRange.parse(rangeHeader, size: info.size) {

@@ -79,8 +79,12 @@ final class S3RequestHandler: HTTPHandler {
       let operation = try route(head)
       if case .notImplemented(let what, _, _) = operation { throw S3Error.notImplemented(what) }
       let authentication = try authorize(operation, head: head)
-      guard case .putObject(let bucket, let key) = operation else {
-        return .buffer(limit: Self.maxDocumentBytes)
+      let bucket: String
+      let key: String
+      switch operation {
+      case .putObject(let b, let k), .uploadPart(let b, let k, _, _): (bucket, key) = (b, k)
+      case .completeMultipartUpload: return .buffer(limit: Self.maxCompleteDocumentBytes)
+      default: return .buffer(limit: Self.maxDocumentBytes)
       }
       let request = S3Request(
         head: head, body: nil, operation: operation, authentication: authentication,
@@ -92,8 +96,11 @@ final class S3RequestHandler: HTTPHandler {
     }
   }
 
-  /// The largest request document (XML body of an operation other than PutObject) received.
-  static let maxDocumentBytes = 1 << 20
+  /// The largest request document (XML body of an operation other than PutObject and
+  /// UploadPart) received: a DeleteObjects of 1,000 keys of 1,024 bytes fits.
+  static let maxDocumentBytes = 2 << 20
+  /// The largest CompleteMultipartUpload document: 10,000 parts with ETags and checksums.
+  static let maxCompleteDocumentBytes = 8 << 20
 
   /// The error response for anything a request threw, stamped with its request ID. Storage
   /// failures (`.io`, `.catalog`) are logged with their step, path and errno.
@@ -176,6 +183,19 @@ final class S3RequestHandler: HTTPHandler {
     case .headObject(let bucket, let key, let parameters):
       return try getObject(bucket, key, parameters, request, isHead: true)
     case .deleteObject(let bucket, let key): return try deleteObject(bucket, key)
+    case .deleteObjects(let bucket): return try deleteObjects(bucket, request)
+    case .createMultipartUpload(let bucket, let key):
+      return try createMultipartUpload(bucket, key, request)
+    case .uploadPart(let bucket, let key, _, _): return try putObject(bucket, key, request)
+    case .completeMultipartUpload(let bucket, let key, let uploadID):
+      return try completeMultipartUpload(bucket, key, uploadID, request)
+    case .abortMultipartUpload(let bucket, let key, let uploadID):
+      try store.abortMultipartUpload(uploadID: uploadID, bucket: bucket, key: key)
+      return HTTPResponse(status: 204)
+    case .listParts(let bucket, let key, let parameters):
+      return try listParts(bucket, key, parameters)
+    case .listMultipartUploads(let bucket, let parameters):
+      return try listMultipartUploads(bucket, parameters)
     case .notImplemented(let what, _, _): throw S3Error.notImplemented(what)
     }
   }

@@ -39,6 +39,15 @@ public struct ServerConfiguration: Sendable {
     get { http.maxBodyBytes }
     set { http.maxBodyBytes = newValue }
   }
+  /// Smallest part of a multipart upload other than its last (S3: 5 MiB); Complete answers
+  /// `EntityTooSmall` below it. Tests lower it to use small parts.
+  public var minPartSize: Int64 = 5 << 20
+  /// Largest object CompleteMultipartUpload assembles (S3: 5 TiB). Each part is held to
+  /// `maxObjectSize` like a PutObject.
+  public var maxMultipartObjectSize: Int64 = 5 << 40
+  /// Multipart uploads older than this are aborted by the server's sweep (7 days, as S3
+  /// lifecycle rules commonly set); 0 keeps them forever.
+  public var uploadExpirySeconds: Int64 = 7 * 86_400
   /// Largest key, in UTF-8 bytes (S3: 1,024).
   public var maxKeyBytes = 1024
   /// Largest total of user metadata names and values, in bytes (S3: 2 KB).

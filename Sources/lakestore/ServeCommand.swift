@@ -34,6 +34,9 @@ struct ServeCommand: ParsableCommand {
   @Option(help: settingHelp("anonymous")) var anonymous: String?
   @Option(help: settingHelp("virtual_host_domains")) var virtualHostDomains: String?
   @Option(help: settingHelp("max_object_size")) var maxObjectSize: String?
+  @Option(help: settingHelp("min_part_size")) var minPartSize: String?
+  @Option(help: settingHelp("max_multipart_object_size")) var maxMultipartObjectSize: String?
+  @Option(help: settingHelp("upload_expiry")) var uploadExpiry: String?
   @Option(help: settingHelp("max_key_bytes")) var maxKeyBytes: String?
   @Option(help: settingHelp("max_metadata_bytes")) var maxMetadataBytes: String?
   @Option(help: settingHelp("min_free_bytes")) var minFreeBytes: String?
@@ -59,7 +62,9 @@ struct ServeCommand: ParsableCommand {
     let pairs: [(String, String?)] = [
       ("data", data), ("address", address), ("access_key", accessKey), ("secret_key", secretKey),
       ("region", region), ("anonymous", anonymous), ("virtual_host_domains", virtualHostDomains),
-      ("max_object_size", maxObjectSize), ("max_key_bytes", maxKeyBytes),
+      ("max_object_size", maxObjectSize), ("min_part_size", minPartSize),
+      ("max_multipart_object_size", maxMultipartObjectSize), ("upload_expiry", uploadExpiry),
+      ("max_key_bytes", maxKeyBytes),
       ("max_metadata_bytes", maxMetadataBytes), ("min_free_bytes", minFreeBytes),
       ("max_clock_skew", maxClockSkew),
       ("max_connections", maxConnections), ("workers", workers), ("event_loops", eventLoops),

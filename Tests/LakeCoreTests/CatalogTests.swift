@@ -17,6 +17,48 @@ final class CatalogTests: XCTestCase {
     XCTAssertEqual(mode, "wal")
   }
 
+  /// A catalog written by the first schema (issue 11's builds) opens with its rows intact,
+  /// and an intent recorded before file identities existed is still settled (by MD5).
+  func testVersionOneCatalogMigratesForward() throws {
+    let directory = try TemporaryDirectory()
+    try FileManager.default.createDirectory(
+      atPath: directory.url(".lakestore/tmp"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: directory.url("old/dir"), withIntermediateDirectories: true)
+    let bytes = Array("written by version 1".utf8)
+    _ = FileManager.default.createFile(atPath: directory.url("old/dir/kept"), contents: Data(bytes))
+    _ = FileManager.default.createFile(
+      atPath: directory.url("old/dir/rolled"), contents: Data(bytes))
+    let connection = try SQLiteConnection(
+      path: directory.url(".lakestore/catalog.db"), readOnly: false, counters: CatalogCounters())
+    try connection.execute(Catalog.migrations[0])
+    try connection.execute(
+      """
+      PRAGMA user_version = 1;
+      INSERT INTO buckets VALUES ('old', 1);
+      INSERT INTO changes (bucket, key, op, size, etag, at_ms) VALUES ('old', 'dir/kept', 'put', 20, '\(md5Hex(bytes))', 1);
+      INSERT INTO objects (bucket, key, size, etag, modified_ms, content_type, user_metadata, storage_path, seq)
+        VALUES ('old', 'dir/kept', 20, '\(md5Hex(bytes))', 1, 'text/plain', '{"a":"b"}', 'old/dir/kept', 1);
+      INSERT INTO intents (op, bucket, key, tmp_name, storage_path, size, etag, metadata, created_ms)
+        VALUES ('put', 'old', 'dir/rolled', 'put-gone', 'old/dir/rolled', 20, '\(md5Hex(bytes))', '{"contentType":"text/csv","userMetadata":{}}', 1);
+      """)
+    connection.close()
+    let store = try reopen(directory)
+    defer { store.close() }
+    let version = try store.catalog.read { (connection) throws(LakeError) in
+      try connection.scalar("PRAGMA user_version")
+    }
+    XCTAssertEqual(version, Int64(Catalog.schemaVersion))
+    let (kept, keptBytes) = try get(store, "old", "dir/kept")
+    XCTAssertEqual(keptBytes, bytes)
+    XCTAssertEqual(
+      kept.metadata, ObjectMetadata(contentType: "text/plain", userMetadata: ["a": "b"]))
+    let (rolled, rolledBytes) = try get(store, "old", "dir/rolled")
+    XCTAssertEqual(rolledBytes, bytes)
+    XCTAssertEqual(rolled.metadata.contentType, "text/csv")
+    XCTAssertEqual(try store.catalog.intents().count, 0)
+  }
+
   func testNewerSchemaIsRefused() throws {
     let directory = try TemporaryDirectory()
     try reopen(directory).close()

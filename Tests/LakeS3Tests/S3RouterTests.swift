@@ -22,6 +22,11 @@ final class S3RouterTests: XCTestCase {
     list.maxKeys = 1000
     var get = GetObjectParameters()
     get.responseOverrides = [ResponseOverride(header: "Content-Type", value: "text/plain")]
+    var parts = ListPartsParameters(uploadID: "u1")
+    parts.maxParts = 1000
+    parts.partNumberMarker = 2
+    var uploads = ListUploadsParameters()
+    uploads.prefix = "a/"
     let cases: [(String, String, S3Operation)] = [
       ("GET", "/", .listBuckets),
       ("PUT", "/lake", .createBucket(bucket: "lake")),
@@ -43,15 +48,44 @@ final class S3RouterTests: XCTestCase {
       ),
       ("DELETE", "/lake/k", .deleteObject(bucket: "lake", key: "k")),
       ("GET", "/lake?versioning", .notImplemented("Bucket versioning", bucket: "lake", key: nil)),
-      ("POST", "/lake?delete", .notImplemented("DeleteObjects", bucket: "lake", key: nil)),
+      ("POST", "/lake?delete", .deleteObjects(bucket: "lake")),
+      ("POST", "/lake/k?uploads", .createMultipartUpload(bucket: "lake", key: "k")),
       (
-        "POST", "/lake/k?uploads",
-        .notImplemented("CreateMultipartUpload", bucket: "lake", key: "k")
+        "PUT", "/lake/k?partNumber=3&uploadId=u1",
+        .uploadPart(bucket: "lake", key: "k", uploadID: "u1", partNumber: 3)
       ),
+      (
+        "POST", "/lake/k?uploadId=u1",
+        .completeMultipartUpload(bucket: "lake", key: "k", uploadID: "u1")
+      ),
+      (
+        "DELETE", "/lake/k?uploadId=u1",
+        .abortMultipartUpload(bucket: "lake", key: "k", uploadID: "u1")
+      ),
+      (
+        "GET", "/lake/k?uploadId=u1&max-parts=5000&part-number-marker=2",
+        .listParts(bucket: "lake", key: "k", parts)
+      ),
+      ("GET", "/lake?uploads&prefix=a%2F", .listMultipartUploads(bucket: "lake", uploads)),
       ("PUT", "/lake/k?tagging", .notImplemented("Object tagging", bucket: "lake", key: "k")),
     ]
     for (method, target, expected) in cases {
       XCTAssertEqual(try route(method, target), expected, "\(method) \(target)")
+    }
+  }
+
+  func testMultipartParameterErrors() {
+    for target in [
+      "/lake/k?partNumber=0&uploadId=u", "/lake/k?partNumber=10001&uploadId=u",
+      "/lake/k?partNumber=x&uploadId=u", "/lake/k?uploadId=u",
+    ] {
+      XCTAssertThrowsError(try route("PUT", target), target) { error in
+        XCTAssertEqual((error as? S3Error)?.code, .invalidArgument, target)
+      }
+    }
+    XCTAssertThrowsError(try route("GET", "/lake?uploads&max-uploads=-1"))
+    XCTAssertThrowsError(try route("PUT", "/lake/k?uploads")) { error in
+      XCTAssertEqual((error as? S3Error)?.code, .methodNotAllowed)
     }
   }
 

@@ -151,7 +151,8 @@ def test_part_number(s3, bucket):
     assert got["Body"].read() == b"abc"
     with pytest.raises(botocore.exceptions.ClientError) as e:
         s3.get_object(Bucket=bucket, Key="p", PartNumber=2)
-    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 416
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert e.value.response["Error"]["Code"] == "InvalidPart"
 
 
 def test_response_overrides(s3, bucket):

@@ -119,6 +119,12 @@ ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset);
 /// most of the file already on its way. Returns 0, or -1 with errno. No durability promise.
 int lake_start_writeback(int fd, int64_t offset, int64_t count);
 
+/// `copy_file_range(2)` from `fd_in` at `*offset_in` (advanced) to `fd_out` at its file
+/// offset: the kernel copies (or shares extents) without the bytes entering user space.
+/// Returns the byte count (0 at end of input), or -1 with errno (EXDEV, ENOSYS, EOPNOTSUPP,
+/// EINVAL: not supported here; copy with read/write instead).
+ssize_t lake_copy_range(int fd_in, int64_t *offset_in, int fd_out, size_t len);
+
 // MARK: - threads and signals
 
 /// Names the calling thread (truncated to 15 bytes).

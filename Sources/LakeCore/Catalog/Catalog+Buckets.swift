@@ -58,22 +58,33 @@ extension Catalog {
   /// Deletes the bucket row. Throws `.noSuchBucket`, or `.bucketNotEmpty` when objects or
   /// in-flight write intents remain (checked in the same transaction as the delete, so a
   /// concurrent PUT either registers its intent first or fails with `.noSuchBucket`).
-  func deleteBucket(_ name: String) throws(LakeError) {
-    try write { (connection) throws(LakeError) in
+  func deleteBucket(_ name: String) throws(LakeError) -> [String] {
+    try write { (connection) throws(LakeError) -> [String] in
       guard try Self.bucketExists(name, on: connection) else { throw .noSuchBucket(name) }
       let busy = try connection.run(
         """
         SELECT EXISTS (SELECT 1 FROM objects WHERE bucket = ?1)
           OR EXISTS (SELECT 1 FROM intents WHERE bucket = ?1)
+          OR EXISTS (SELECT 1 FROM uploads WHERE bucket = ?1 AND state = 'completing')
         """
       ) { (statement) throws(LakeError) -> Bool in
         try statement.bind(1, name)
         return try statement.step() && statement.int64(0) != 0
       }
       if busy { throw .bucketNotEmpty(name) }
+      // Unfinished multipart uploads go with the bucket (their files are removed after).
+      let uploads = try connection.run("SELECT id FROM uploads WHERE bucket = ?1") {
+        (statement) throws(LakeError) -> [String] in
+        try statement.bind(1, name)
+        var ids: [String] = []
+        while try statement.step() { ids.append(statement.text(0)) }
+        return ids
+      }
+      for id in uploads { try Self.deleteUpload(id, on: connection) }
       try connection.update("DELETE FROM buckets WHERE name = ?1") {
         (statement) throws(LakeError) in try statement.bind(1, name)
       }
+      return uploads
     }
   }
 }

@@ -19,6 +19,13 @@ struct PutIntent: Sendable, Equatable {
   var size: Int64
   var etag: String
   var metadata: ObjectMetadata
+  /// Identifies the temp file after its rename without reading it (see ``FileIdentity``);
+  /// nil in intents written before it existed, which recovery checks by MD5 instead.
+  var fileID: String?
+  /// The multipart upload this write completes: its rows go in the same final transaction.
+  var uploadID: String?
+  /// The part sizes of a multipart object (for `partNumber` reads).
+  var partSizes: [Int64]?
 }
 
 /// A DELETE between "intent committed" and "row deleted".
@@ -43,8 +50,8 @@ extension Catalog {
       try connection.update(
         """
         INSERT INTO intents (op, bucket, key, tmp_name, storage_path, fallback_path, size, etag,
-          metadata, created_ms)
-        VALUES ('put', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+          metadata, created_ms, file_id, upload_id, part_sizes)
+        VALUES ('put', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
         """
       ) { (statement) throws(LakeError) in
         try statement.bind(1, intent.bucket)
@@ -56,6 +63,9 @@ extension Catalog {
         try statement.bind(7, intent.etag)
         try statement.bind(8, MetadataCoding.encode(intent.metadata))
         try statement.bind(9, Milliseconds.now())
+        try statement.bind(10, intent.fileID)
+        try statement.bind(11, intent.uploadID)
+        try statement.bind(12, intent.partSizes.map(PartSizes.encode))
       }
       var recorded = intent
       recorded.id = connection.lastInsertRowID
@@ -95,12 +105,14 @@ extension Catalog {
     }
   }
 
-  /// Commits a PUT: upserts the row, deletes the intent and logs the change, atomically.
-  /// Returns the row with its sequence number.
-  func finishPut(intentID: Int64, object: ObjectInfo) throws(LakeError) -> ObjectInfo {
+  /// Commits a PUT: upserts the row, deletes the intent and logs the change, atomically; a
+  /// Complete also removes its upload and parts in the same transaction. Returns the row with
+  /// its sequence number.
+  func finishPut(_ intent: PutIntent, object: ObjectInfo) throws(LakeError) -> ObjectInfo {
     try write { (connection) throws(LakeError) -> ObjectInfo in
-      try Self.deleteIntent(intentID, on: connection)
-      return try Self.upsertObject(object, on: connection)
+      try Self.deleteIntent(intent.id, on: connection)
+      if let uploadID = intent.uploadID { try Self.deleteUpload(uploadID, on: connection) }
+      return try Self.upsertObject(object, partSizes: intent.partSizes, on: connection)
     }
   }
 
@@ -120,7 +132,7 @@ extension Catalog {
       try connection.run(
         """
         SELECT id, op, bucket, key, tmp_name, storage_path, fallback_path, size, etag, metadata,
-          object_seq
+          object_seq, file_id, upload_id, part_sizes
         FROM intents ORDER BY id
         """
       ) { (statement) throws(LakeError) -> [Intent] in
@@ -157,7 +169,8 @@ extension Catalog {
         id: statement.int64(0), bucket: statement.text(2), key: statement.text(3),
         tmpName: statement.text(4), storagePath: statement.text(5),
         fallbackPath: statement.optionalText(6), size: statement.int64(7),
-        etag: statement.text(8), metadata: MetadataCoding.decodeMetadata(statement.optionalText(9)))
-    )
+        etag: statement.text(8), metadata: MetadataCoding.decodeMetadata(statement.optionalText(9)),
+        fileID: statement.optionalText(11), uploadID: statement.optionalText(12),
+        partSizes: statement.optionalText(13).flatMap(PartSizes.decode)))
   }
 }

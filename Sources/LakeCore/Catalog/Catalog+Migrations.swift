@@ -55,7 +55,40 @@ extension Catalog {
       etag TEXT,
       at_ms INTEGER NOT NULL
     );
+    """,
+    // 2: multipart uploads and their parts; object tags, checksums and part layout; intents
+    // that complete an upload and identify their file without hashing it.
     """
+    ALTER TABLE objects ADD COLUMN tagging TEXT;
+    ALTER TABLE objects ADD COLUMN checksum TEXT;
+    ALTER TABLE objects ADD COLUMN part_sizes TEXT;
+
+    ALTER TABLE intents ADD COLUMN upload_id TEXT;
+    ALTER TABLE intents ADD COLUMN file_id TEXT;
+    ALTER TABLE intents ADD COLUMN part_sizes TEXT;
+
+    CREATE TABLE uploads (
+      id TEXT NOT NULL PRIMARY KEY,
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      created_ms INTEGER NOT NULL,
+      metadata TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('open', 'completing'))
+    ) WITHOUT ROWID;
+    CREATE INDEX uploads_by_key ON uploads (bucket, key, created_ms, id);
+    CREATE INDEX uploads_by_age ON uploads (created_ms);
+
+    CREATE TABLE parts (
+      upload_id TEXT NOT NULL,
+      number INTEGER NOT NULL,
+      size INTEGER NOT NULL,
+      etag TEXT NOT NULL,
+      modified_ms INTEGER NOT NULL,
+      file_name TEXT NOT NULL,
+      checksum TEXT,
+      PRIMARY KEY (upload_id, number)
+    ) WITHOUT ROWID;
+    """,
   ]
 
   /// The schema version this build writes.
@@ -79,7 +112,10 @@ extension Catalog {
         try? connection.execute("ROLLBACK")
         throw error
       }
-      logger.info("migrated catalog", metadata: ["version": "\(index + 1)"])
+    }
+    if version < migrations.count {
+      logger.info(
+        "migrated catalog", metadata: ["from": "\(version)", "to": "\(migrations.count)"])
     }
   }
 }

@@ -2,7 +2,8 @@ extension Catalog {
   /// The columns `decodeObject` reads, in order, after any leading columns.
   static let objectColumns = """
     key, size, etag, modified_ms, content_type, cache_control, content_disposition, \
-    content_encoding, content_language, expires, user_metadata, storage_path, seq
+    content_encoding, content_language, expires, user_metadata, storage_path, seq, tagging, \
+    checksum
     """
 
   /// Decodes `objectColumns` starting at column `first` of the current row.
@@ -17,7 +18,9 @@ extension Catalog {
       contentEncoding: statement.optionalText(column(7)),
       contentLanguage: statement.optionalText(column(8)),
       expires: statement.optionalText(column(9)),
-      userMetadata: MetadataCoding.decodeUser(statement.optionalText(column(10))))
+      userMetadata: MetadataCoding.decodeUser(statement.optionalText(column(10))),
+      tags: MetadataCoding.decodeUser(statement.optionalText(column(13))),
+      checksum: ObjectChecksum(encoded: statement.optionalText(column(14))))
     return ObjectInfo(
       bucket: bucket, key: statement.text(column(0)), size: statement.int64(column(1)),
       etag: statement.text(column(2)), lastModified: Milliseconds.date(statement.int64(column(3))),
@@ -47,17 +50,17 @@ extension Catalog {
 
   /// Inserts or replaces the object row, logging a `put` change; returns the row with its new
   /// sequence number. Call inside a write.
-  static func upsertObject(_ info: ObjectInfo, on connection: SQLiteConnection)
-    throws(LakeError) -> ObjectInfo
-  {
+  static func upsertObject(
+    _ info: ObjectInfo, partSizes: [Int64]? = nil, on connection: SQLiteConnection
+  ) throws(LakeError) -> ObjectInfo {
     var info = info
     info.sequence = try recordChange(
       bucket: info.bucket, key: info.key, op: "put", size: info.size, etag: info.etag,
       at: Int64((info.lastModified.timeIntervalSince1970 * 1000).rounded()), on: connection)
     try connection.update(
       """
-      INSERT OR REPLACE INTO objects (bucket, \(objectColumns))
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+      INSERT OR REPLACE INTO objects (bucket, \(objectColumns), part_sizes)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
       """
     ) { (statement) throws(LakeError) in
       try statement.bind(1, info.bucket)
@@ -74,6 +77,9 @@ extension Catalog {
       try statement.bind(12, MetadataCoding.encodeUser(info.metadata.userMetadata))
       try statement.bind(13, info.storagePath)
       try statement.bind(14, info.sequence)
+      try statement.bind(15, MetadataCoding.encodeUser(info.metadata.tags))
+      try statement.bind(16, info.metadata.checksum?.encoded)
+      try statement.bind(17, partSizes.map(PartSizes.encode))
     }
     return info
   }
@@ -153,6 +159,21 @@ extension Catalog {
 }
 
 extension Catalog {
+  /// The part sizes of the key's row if it is version `sequence` and was assembled from parts.
+  func partSizes(bucket: String, key: String, sequence: Int64) throws(LakeError) -> [Int64]? {
+    try read { (connection) throws(LakeError) -> [Int64]? in
+      try connection.run(
+        "SELECT part_sizes FROM objects WHERE bucket = ?1 AND key = ?2 AND seq = ?3"
+      ) { (statement) throws(LakeError) -> [Int64]? in
+        try statement.bind(1, bucket)
+        try statement.bind(2, key)
+        try statement.bind(3, sequence)
+        guard try statement.step() else { return nil }
+        return statement.optionalText(0).flatMap(PartSizes.decode)
+      }
+    }
+  }
+
   /// Deletes the object row if it still has `sequence`, logging a `delete` change (fsck repair).
   @discardableResult
   func deleteObjectRow(bucket: String, key: String, sequence: Int64) throws(LakeError) -> Bool {

@@ -13,6 +13,7 @@ import Foundation
 /// <data>/.lakestore/catalog.db     the SQLite catalog
 /// <data>/.lakestore/tmp/           in-flight uploads
 /// <data>/.lakestore/overflow/      objects whose key is not a safe relative path
+/// <data>/.lakestore/uploads/<id>/  parts of multipart uploads in progress
 /// <data>/.lakestore/lost+found/    files fsck moved aside
 /// <data>/.lakestore/lock           flock held while a store has the directory open
 /// ```
@@ -23,6 +24,7 @@ final class DataLayout: Sendable {
   static let metaName = ".lakestore"
   static let tmpName = "tmp"
   static let overflowName = "overflow"
+  static let uploadsName = "uploads"
   static let lostAndFoundName = "lost+found"
   /// Storage paths of overflow objects start with this.
   static let overflowPrefix = ".lakestore/overflow/"
@@ -33,6 +35,7 @@ final class DataLayout: Sendable {
   let meta: Int32
   let tmp: Int32
   let overflow: Int32
+  let uploads: Int32
   /// Whether the filesystem keeps names byte-exact (no case folding, no Unicode
   /// normalization). When it does not, distinct keys could share a file, so every key is
   /// stored in overflow instead of at `<bucket>/<key>`.
@@ -56,6 +59,8 @@ final class DataLayout: Sendable {
       opened.append(tmp)
       let overflow = try Self.subdirectory(meta, Self.overflowName)
       opened.append(overflow)
+      let uploads = try Self.subdirectory(meta, Self.uploadsName)
+      opened.append(uploads)
       let lock = try Self.step("open", ".lakestore/lock") { () throws(Errno) -> Int32 in
         try FileOps.open(meta, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
       }
@@ -64,6 +69,7 @@ final class DataLayout: Sendable {
         throw Errno.current.lakeError("lock (is another store using it?)", ".lakestore/lock")
       }
       (self.root, self.meta, self.tmp, self.overflow) = (root, meta, tmp, overflow)
+      self.uploads = uploads
       self.lockDescriptor = Locked(lock)
       self.namesAreExact = Self.probeExactNames(in: tmp)
     } catch {
@@ -74,7 +80,7 @@ final class DataLayout: Sendable {
 
   deinit {
     releaseLock()
-    [root, meta, tmp, overflow].forEach(FileOps.closeDescriptor)
+    [root, meta, tmp, overflow, uploads].forEach(FileOps.closeDescriptor)
   }
 
   /// The path SQLite opens the catalog at.

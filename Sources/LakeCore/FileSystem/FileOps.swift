@@ -1,3 +1,5 @@
+import CLakeSystem
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -84,6 +86,45 @@ enum FileOps {
       }
       offset += written
     }
+  }
+
+  /// Appends `length` bytes of `source` from offset 0 to `destination` at its file offset,
+  /// with `copy_file_range(2)` where the kernel supports it (no bytes through user space),
+  /// else with `pread`/`write` through a 1 MiB buffer. Throws ENODATA when `source` is shorter.
+  static func appendCopy(from source: Int32, length: Int64, to destination: Int32) throws(Errno) {
+    var offset: Int64 = 0
+    var kernelCopy = true
+    var buffer: UnsafeMutableRawBufferPointer?
+    defer { buffer?.deallocate() }
+    while offset < length {
+      let want = Int(min(length - offset, 1 << 30))
+      if kernelCopy {
+        let copied = lake_copy_range(source, &offset, destination, want)
+        if copied > 0 { continue }
+        if copied == 0 { throw Errno(code: ENODATA) }
+        switch errno {
+        case EXDEV, ENOSYS, EOPNOTSUPP, EINVAL: kernelCopy = false
+        default: throw Errno.current
+        }
+      }
+      let staging = buffer ?? .allocate(byteCount: 1 << 20, alignment: 16)
+      buffer = staging
+      let count = pread(source, staging.baseAddress, min(want, staging.count), off_t(offset))
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw Errno.current
+      }
+      if count == 0 { throw Errno(code: ENODATA) }
+      try writeAll(destination, UnsafeRawBufferPointer(rebasing: staging[..<count]))
+      offset += Int64(count)
+    }
+  }
+
+  /// Names one file by what a rename or hard link keeps and a rewrite changes: inode number
+  /// and modification time to the nanosecond. Recovery uses it to recognise a temp file after
+  /// its rename without hashing it.
+  static func identity(_ info: stat) -> String {
+    "\(info.st_ino):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
   }
 
   /// `fsync(2)` of a file or directory descriptor.

@@ -25,6 +25,18 @@ public enum LakeError: Error, Sendable, Equatable {
   case preconditionFailed
   /// The MD5 of the written bytes differs from the `Content-MD5` the client sent.
   case digestMismatch
+  /// No open multipart upload has this ID (for this bucket and key).
+  case noSuchUpload(String)
+  /// A part a Complete names was not uploaded, or its ETag differs; the string says which.
+  case invalidPart(String)
+  /// The parts a Complete lists are not in ascending part-number order.
+  case invalidPartOrder
+  /// A part other than the last is smaller than the minimum part size.
+  case entityTooSmall(part: Int, size: Int64, minimum: Int64)
+  /// The assembled object would exceed the multipart object size limit.
+  case entityTooLarge(size: Int64, limit: Int64)
+  /// Another request is completing or aborting the same upload.
+  case uploadBusy(String)
   /// A system call failed; `path` is relative to the data directory where possible.
   case io(operation: String, path: String, errno: Int32)
   /// The SQLite catalog failed, or the store is closed.
@@ -44,6 +56,13 @@ extension LakeError: CustomStringConvertible {
     case .invalidKey(let reason): "invalid key: \(reason)"
     case .preconditionFailed: "precondition failed"
     case .digestMismatch: "Content-MD5 mismatch"
+    case .noSuchUpload(let id): "no such upload \(id)"
+    case .invalidPart(let reason): "invalid part: \(reason)"
+    case .invalidPartOrder: "parts not in ascending order"
+    case .entityTooSmall(let part, let size, let minimum):
+      "part \(part) is \(size) bytes, below the minimum \(minimum)"
+    case .entityTooLarge(let size, let limit): "object of \(size) bytes exceeds \(limit)"
+    case .uploadBusy(let id): "upload \(id) is being completed or aborted"
     case .io(let operation, let path, let code):
       "\(operation) \(path): \(Errno(code: code).name) (\(String(cString: strerror(code))))"
     case .catalog(let message): "catalog: \(message)"

@@ -20,13 +20,15 @@ extension LakeStore {
     }
   }
 
-  /// Deletes an empty bucket, its directory and its overflow directory.
-  /// Throws `.noSuchBucket`, or `.bucketNotEmpty` while objects or in-flight writes remain.
+  /// Deletes an empty bucket, its directory and its overflow directory, and aborts its
+  /// unfinished multipart uploads. Throws `.noSuchBucket`, or `.bucketNotEmpty` while objects
+  /// or in-flight writes (a Complete among them) remain.
   /// Files that are in the directory but not in the catalog (see `fsck`) are left in place.
   public func deleteBucket(_ name: String) throws(LakeError) {
     try checkOpen()
     try pruneLock.withExclusive { () throws(LakeError) in
-      try catalog.deleteBucket(name)
+      let uploads = try catalog.deleteBucket(name)
+      uploads.forEach(removeUploadDirectory)
       let overflowRemoved = removeEmptyTree(in: layout.overflow, name)
       let directoryRemoved = removeEmptyTree(in: layout.root, name)
       let leftovers = !(overflowRemoved && directoryRemoved)

@@ -46,29 +46,42 @@ extension LakeStore {
       try checkOpen()
       let sealed = try writer.seal()
       if let expectedMD5, expectedMD5 != sealed.md5 { throw LakeError.digestMismatch }
-      if condition != .none {
-        // Fail fast without an intent; the check that counts is repeated under the lock.
-        try Self.check(condition, against: catalog.object(bucket: writer.bucket, key: writer.key))
-      }
-      let plan = PlacementPlan(
-        bucket: writer.bucket, key: writer.key, plainAllowed: layout.namesAreExact)
-      try checkCatalogFault(.intent, bucket: plan.bucket, key: plan.key)
-      let intent = try catalog.insertPutIntent(
-        PutIntent(
-          id: 0, bucket: writer.bucket, key: writer.key, tmpName: sealed.tmpName,
-          storagePath: plan.preferredPath, fallbackPath: plan.fallbackPath, size: sealed.size,
-          etag: Hex.encode(sealed.md5), metadata: metadata))
-      let stripe = keyLocks.stripe(bucket: writer.bucket, key: writer.key)
-      let (info, replaced) = try stripe.withLock { () throws(LakeError) -> (ObjectInfo, String?) in
-        try commitHoldingLock(
-          writer, intent: intent, plan: plan, condition: condition, stripe: stripe)
-      }
-      if let replaced { pruneEmptyParents(of: replaced) }
-      return info
+      return try commit(
+        writer, sealed: sealed, etag: Hex.encode(sealed.md5), metadata: metadata,
+        condition: condition)
     } catch {
       writer.abort()
       throw error
     }
+  }
+
+  /// The durable part of `commit` for a sealed writer: intent, lock, condition, rename,
+  /// directory fsync, final transaction (which also removes `uploadID`'s upload, for a
+  /// Complete). Throws as `commit` does; the caller aborts the writer on error.
+  func commit(
+    _ writer: ObjectWriter, sealed: ObjectWriter.Sealed, etag: String, metadata: ObjectMetadata,
+    condition: WriteCondition, uploadID: String? = nil, partSizes: [Int64]? = nil
+  ) throws(LakeError) -> ObjectInfo {
+    if condition != .none {
+      // Fail fast without an intent; the check that counts is repeated under the lock.
+      try Self.check(condition, against: catalog.object(bucket: writer.bucket, key: writer.key))
+    }
+    let plan = PlacementPlan(
+      bucket: writer.bucket, key: writer.key, plainAllowed: layout.namesAreExact)
+    try checkCatalogFault(.intent, bucket: plan.bucket, key: plan.key)
+    let intent = try catalog.insertPutIntent(
+      PutIntent(
+        id: 0, bucket: writer.bucket, key: writer.key, tmpName: sealed.tmpName,
+        storagePath: plan.preferredPath, fallbackPath: plan.fallbackPath, size: sealed.size,
+        etag: etag, metadata: metadata, fileID: sealed.fileID, uploadID: uploadID,
+        partSizes: partSizes))
+    let stripe = keyLocks.stripe(bucket: writer.bucket, key: writer.key)
+    let (info, replaced) = try stripe.withLock { () throws(LakeError) -> (ObjectInfo, String?) in
+      try commitHoldingLock(
+        writer, intent: intent, plan: plan, condition: condition, stripe: stripe)
+    }
+    if let replaced { pruneEmptyParents(of: replaced) }
+    return info
   }
 
   /// The locked part of `commit`. Returns the new row and the replaced plain path (if a file
@@ -115,7 +128,7 @@ extension LakeStore {
       let committed: ObjectInfo
       do throws(LakeError) {
         if let failure = placed.syncFailure { throw failure }
-        committed = try finishPut(intentID: intent.id, row: row)
+        committed = try finishPut(intent, row: row)
       } catch {
         undoPut(placed: placed.storagePath, kept: kept, intent: intent, cause: error)
         throw error
@@ -132,12 +145,12 @@ extension LakeStore {
 
   /// The final transaction, tried twice (a busy or briefly failing catalog gets a second
   /// chance before the write is taken back).
-  private func finishPut(intentID: Int64, row: ObjectInfo) throws(LakeError) -> ObjectInfo {
+  private func finishPut(_ intent: PutIntent, row: ObjectInfo) throws(LakeError) -> ObjectInfo {
     var attempts = 0
     while true {
       do throws(LakeError) {
         try checkCatalogFault(.catalogCommit, bucket: row.bucket, key: row.key)
-        return try catalog.finishPut(intentID: intentID, object: row)
+        return try catalog.finishPut(intent, object: row)
       } catch {
         attempts += 1
         if attempts == 2 { throw error }

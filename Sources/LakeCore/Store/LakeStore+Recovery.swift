@@ -14,8 +14,12 @@ extension LakeStore {
   /// - PUT intent whose temp file is gone: the rename happened. If the preferred or fallback
   ///   path holds a regular file with the recorded size and MD5, roll forward (commit the row,
   ///   remove a replaced file); otherwise drop the intent.
+  ///   A Complete's intent rolls forward together with its upload's removal.
   /// - DELETE intent: if the row still has the recorded sequence number, finish the delete.
   /// - Remaining files in `tmp/` predate their intent: delete them.
+  /// - Uploads a Complete had frozen but not committed take parts again; files in
+  ///   `uploads/` that no catalog row names (a part renamed in but not committed, an upload
+  ///   completed or aborted but not yet cleaned up) are deleted.
   func recover() throws(LakeError) {
     let intents = try catalog.intents()
     for intent in intents {
@@ -25,10 +29,15 @@ extension LakeStore {
       }
     }
     let litter = removeTemporaryFiles()
-    if !intents.isEmpty || litter > 0 {
+    let reopened = try catalog.reopenCompletingUploads()
+    let strays = try sweepUploads()
+    if !intents.isEmpty || litter > 0 || reopened > 0 || strays > 0 {
       logger.info(
         "recovered interrupted writes",
-        metadata: ["intents": "\(intents.count)", "tempFilesRemoved": "\(litter)"])
+        metadata: [
+          "intents": "\(intents.count)", "tempFilesRemoved": "\(litter)",
+          "uploadsReopened": "\(reopened)", "uploadFilesRemoved": "\(strays)",
+        ])
     }
   }
 
@@ -55,7 +64,7 @@ extension LakeStore {
       bucket: intent.bucket, key: intent.key, size: intent.size, etag: intent.etag,
       lastModified: Milliseconds.date(Milliseconds.now()), metadata: intent.metadata,
       storagePath: placed, sequence: 0)
-    _ = try catalog.finishPut(intentID: intent.id, object: row)
+    _ = try catalog.finishPut(intent, object: row)
     if let current, current.storagePath != placed {
       _ = try? removeStoredFile(current.storagePath)
       pruneEmptyParents(of: current.storagePath)
@@ -73,12 +82,18 @@ extension LakeStore {
     pruneEmptyParents(of: current.storagePath)
   }
 
-  /// Whether the file at `storagePath` is exactly the intent's object (size, then MD5).
+  /// Whether the file at `storagePath` is the intent's temp file, renamed: same size and
+  /// file identity (inode and modification time; a multipart ETag is no MD5 of the file, and
+  /// hashing a large object would slow every restart). Intents of builds that recorded no
+  /// identity are checked by MD5.
   private func holdsObject(_ storagePath: String, of intent: PutIntent) -> Bool {
     guard let (fd, size) = try? DirectoryWalk.openRegularFile(from: layout.root, at: storagePath)
     else { return false }
     defer { FileOps.closeDescriptor(fd) }
     guard size == intent.size else { return false }
+    if let fileID = intent.fileID {
+      return (try? FileOps.status(fd)).map(FileOps.identity) == fileID
+    }
     return (try? Self.md5(of: fd)).map(Hex.encode) == intent.etag
   }
 

@@ -25,6 +25,8 @@ public final class ObjectWriter {
     var tmpName: String
     var size: Int64
     var md5: [UInt8]
+    /// The file's ``FileOps/identity(_:)`` after the fsync.
+    var fileID: String?
   }
 
   let bucket: String
@@ -93,6 +95,24 @@ public final class ObjectWriter {
     }
   }
 
+  /// Appends the first `length` bytes of the open file `source` without passing them through
+  /// user space where the kernel can copy (Complete assembling parts). These bytes bypass the
+  /// digests: the MD5 `seal` reports then covers only what `write` appended.
+  func append(file source: Int32, length: Int64, path: String) throws(LakeError) {
+    guard state == .open else { throw .io(operation: "write", path: tmpPath, errno: EBADF) }
+    try faults.check(.assemble, bucket: bucket, key: key, operation: "copy", path: path)
+    do throws(Errno) {
+      try FileOps.appendCopy(from: source, length: length, to: descriptor)
+    } catch {
+      throw error.lakeError("copy \(path) into", tmpPath)
+    }
+    bytesWritten += length
+    if writebackInterval > 0 && bytesWritten - writebackStart >= writebackInterval {
+      _ = lake_start_writeback(descriptor, writebackStart, bytesWritten - writebackStart)
+      writebackStart = bytesWritten
+    }
+  }
+
   /// Appends a byte array; see `write(_:)` for the contract.
   public func write(_ bytes: [UInt8]) throws(LakeError) {
     // withUnsafeBytes only rethrows untyped errors, so carry the typed one out by hand.
@@ -131,12 +151,13 @@ public final class ObjectWriter {
       discard()
       throw error.lakeError("fsync", tmpPath)
     }
+    let fileID = (try? FileOps.status(descriptor)).map(FileOps.identity)
     FileOps.closeDescriptor(descriptor)
     descriptor = -1
     state = .sealed
     let md5 = digests.md5()
     digests.release()
-    return Sealed(tmpName: tmpName, size: bytesWritten, md5: md5)
+    return Sealed(tmpName: tmpName, size: bytesWritten, md5: md5, fileID: fileID)
   }
 
   /// The temp file has been renamed into place: nothing to clean up any more.

@@ -4,8 +4,8 @@
   import Darwin
 #endif
 
-/// The steps of the write protocol (PUT, overwrite, DELETE) that touch the disk or the
-/// catalog. Each is one call site, so a test can make exactly that step fail.
+/// The steps of the write protocol (PUT, overwrite, DELETE, multipart parts and Complete)
+/// that touch the disk or the catalog. Each is one call site, so a test can make exactly that step fail.
 public enum WriteStep: String, Sendable, CaseIterable {
   /// Creating the temp file in `.lakestore/tmp/`.
   case createTemp = "create-temp"
@@ -28,6 +28,8 @@ public enum WriteStep: String, Sendable, CaseIterable {
   case catalogCommit = "catalog-commit"
   /// Removing parent directories a delete or move left empty (best effort).
   case pruneParents = "prune-parents"
+  /// Copying one part into the object a CompleteMultipartUpload assembles.
+  case assemble
 }
 
 /// Makes chosen write steps fail with a chosen `errno`, or kills the process there: the seam

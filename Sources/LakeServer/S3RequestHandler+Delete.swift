@@ -1,0 +1,89 @@
+import Crypto
+import Foundation
+import LakeCore
+import LakeHTTP
+import LakeS3
+
+extension S3RequestHandler {
+  /// The most keys one DeleteObjects may name (S3's limit).
+  static let maxDeleteKeys = 1000
+
+  /// DeleteObjects: deletes each listed key in turn, reporting per key. Like S3 it needs
+  /// `Content-MD5` or an `x-amz-checksum-*` header, and refuses more than 1,000 keys.
+  func deleteObjects(_ bucket: String, _ request: S3Request) throws -> HTTPResponse {
+    let document = try readDocument(request, limit: Self.maxDocumentBytes)
+    try checkIntegrityHeader(request, document)
+    let root: XMLElement
+    do {
+      root = try XMLReader.parse(document)
+    } catch {
+      throw S3Error(.malformedXML)
+    }
+    guard root.name == "Delete" else { throw S3Error(.malformedXML) }
+    let objects = root.children.filter { $0.name == "Object" }
+    guard !objects.isEmpty, objects.count <= Self.maxDeleteKeys,
+      objects.allSatisfy({ $0.child("Key") != nil })
+    else { throw S3Error(.malformedXML) }
+    let quiet =
+      root.child("Quiet")?.text.trimmingCharacters(in: .whitespaces).lowercased() == "true"
+    _ = try store.bucketInfo(bucket)  // NoSuchBucket for the request, not per key
+    var xml = XMLWriter()
+    xml.open("DeleteResult", namespace: s3XMLNamespace)
+    for object in objects {
+      let key = object.child("Key")?.text ?? ""
+      let version = object.child("VersionId")?.text
+      let failure: S3Error?
+      if let version, version != "null" {
+        failure = S3Error(.invalidArgument, "Invalid version id specified")
+      } else {
+        do {
+          try store.deleteObject(bucket: bucket, key: key)
+          failure = nil
+        } catch {
+          if case .io = error { logger.error("DeleteObjects \(bucket)/\(key) failed: \(error)") }
+          if case .catalog = error {
+            logger.error("DeleteObjects \(bucket)/\(key) failed: \(error)")
+          }
+          failure = S3Error(lake: error)
+        }
+      }
+      if let failure {
+        xml.open("Error")
+        xml.element("Key", key)
+        if let version { xml.element("VersionId", version) }
+        xml.element("Code", failure.code.code)
+        xml.element("Message", failure.message)
+        xml.close("Error")
+      } else if !quiet {
+        xml.open("Deleted")
+        xml.element("Key", key)
+        if let version { xml.element("VersionId", version) }
+        xml.close("Deleted")
+      }
+    }
+    xml.close("DeleteResult")
+    return xmlResponse(xml)
+  }
+
+  /// S3 requires an integrity header on some requests (DeleteObjects): `Content-MD5`, checked
+  /// here, or an `x-amz-checksum-*` header.
+  func checkIntegrityHeader(_ request: S3Request, _ body: [UInt8]) throws {
+    if let md5Text = request.header("content-md5") {
+      guard let data = Data(base64Encoded: md5Text), data.count == 16 else {
+        throw S3Error(.invalidDigest)
+      }
+      guard Array(Insecure.MD5.hash(data: body)) == Array(data) else {
+        throw S3Error(.badDigest)
+      }
+      return
+    }
+    let hasChecksum = request.head.headers.contains { header in
+      header.name.lowercased().hasPrefix("x-amz-checksum-")
+        && header.name.lowercased() != "x-amz-checksum-type"
+    }
+    guard hasChecksum else {
+      throw S3Error(
+        .invalidRequest, "Missing required header for this request: Content-MD5")
+    }
+  }
+}
