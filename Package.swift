@@ -62,6 +62,13 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    .executableTarget(
+      name: "lakebench",
+      dependencies: [
+        "LakeS3", "CLakeChecksum",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .testTarget(name: "LakeHTTPTests", dependencies: ["LakeHTTP", "CLakeSystem"]),
     .testTarget(name: "LakeCoreTests", dependencies: ["LakeCore"]),
     .testTarget(name: "LakeS3Tests", dependencies: ["LakeS3"]),
