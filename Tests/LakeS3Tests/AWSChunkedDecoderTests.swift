@@ -229,6 +229,14 @@ final class AWSChunkedDecoderTests: XCTestCase {
       AWSChunkedDecoder.canonicalTrailerText([
         ("X-Amz-Checksum-CRC32", " abc \t"), ("x-amz-a", "1"),
       ]), "x-amz-a:1\nx-amz-checksum-crc32:abc\n")
+    // x-amz-trailer names: trimmed, lowercased, deduplicated, the signature left out.
+    XCTAssertEqual(
+      AWSChunkedDecoder(
+        mode: .unsignedWithTrailer, decodedLength: 0,
+        announcedTrailers: [
+          " X-Amz-Checksum-CRC32", "x-amz-trailer-signature", "x-amz-checksum-crc32", "",
+        ]
+      ).announcedTrailers, ["x-amz-checksum-crc32"])
     let trailers = [("x-amz-checksum-crc32", "AAAAAA=="), ("x-amz-meta-x", "v w")]
     let mode = AWSChunkedDecoder.Mode.signedWithTrailer(Self.awsChain)
     let body = AWSChunkedEncoder.encode(
