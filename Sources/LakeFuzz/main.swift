@@ -13,6 +13,7 @@
 let allTargets: [FuzzTarget] = [
   httpHeadTarget,
   chunkedTarget,
+  awsChunkedTarget,
   datesTarget,
   uriTarget,
   routerTarget,

@@ -59,6 +59,10 @@ extension S3ErrorCode {
     "InvalidRange", 416, "The requested range is not satisfiable")
   public static let invalidRequest = S3ErrorCode("InvalidRequest", 400, "Invalid Request")
   public static let keyTooLong = S3ErrorCode("KeyTooLongError", 400, "Your key is too long.")
+  public static let malformedTrailer = S3ErrorCode(
+    "MalformedTrailerError", 400,
+    "The request contained trailing data that was not well-formed or did not conform to our published schema."
+  )
   public static let malformedXML = S3ErrorCode(
     "MalformedXML", 400,
     "The XML you provided was not well-formed or did not validate against our published schema.")
