@@ -75,6 +75,11 @@ public enum S3Operation: Sendable, Equatable {
   case headObject(bucket: String, key: String, GetObjectParameters)
   case deleteObject(bucket: String, key: String)
   case deleteObjects(bucket: String)
+  case copyObject(bucket: String, key: String)
+  case getObjectTagging(bucket: String, key: String)
+  case putObjectTagging(bucket: String, key: String)
+  case deleteObjectTagging(bucket: String, key: String)
+  case uploadPartCopy(bucket: String, key: String, uploadID: String, partNumber: Int)
   case createMultipartUpload(bucket: String, key: String)
   /// UploadPart (a body) or, with `x-amz-copy-source`, UploadPartCopy.
   case uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int)
@@ -82,6 +87,9 @@ public enum S3Operation: Sendable, Equatable {
   case abortMultipartUpload(bucket: String, key: String, uploadID: String)
   case listParts(bucket: String, key: String, ListPartsParameters)
   case listMultipartUploads(bucket: String, ListUploadsParameters)
+  /// ListObjectVersions: `marker` holds `key-marker`.
+  case listObjectVersions(bucket: String, ListObjectsParameters)
+  case getBucketVersioning(bucket: String)
   /// A real S3 operation LakeStore does not implement; answered with 501 naming it.
   case notImplemented(String, bucket: String?, key: String?)
 
@@ -100,12 +108,19 @@ public enum S3Operation: Sendable, Equatable {
     case .headObject: "HeadObject"
     case .deleteObject: "DeleteObject"
     case .deleteObjects: "DeleteObjects"
+    case .copyObject: "CopyObject"
+    case .getObjectTagging: "GetObjectTagging"
+    case .putObjectTagging: "PutObjectTagging"
+    case .deleteObjectTagging: "DeleteObjectTagging"
+    case .uploadPartCopy: "UploadPartCopy"
     case .createMultipartUpload: "CreateMultipartUpload"
     case .uploadPart: "UploadPart"
     case .completeMultipartUpload: "CompleteMultipartUpload"
     case .abortMultipartUpload: "AbortMultipartUpload"
     case .listParts: "ListParts"
     case .listMultipartUploads: "ListMultipartUploads"
+    case .listObjectVersions: "ListObjectVersions"
+    case .getBucketVersioning: "GetBucketVersioning"
     case .notImplemented(let what, _, _): what
     }
   }
@@ -116,12 +131,13 @@ public enum S3Operation: Sendable, Equatable {
     case .createBucket(let b), .headBucket(let b), .deleteBucket(let b), .getBucketLocation(let b):
       b
     case .listObjectsV1(let b, _), .listObjectsV2(let b, _), .listMultipartUploads(let b, _),
-      .deleteObjects(let b):
+      .deleteObjects(let b), .listObjectVersions(let b, _), .getBucketVersioning(let b):
       b
     case .putObject(let b, _), .getObject(let b, _, _), .headObject(let b, _, _),
       .deleteObject(let b, _), .createMultipartUpload(let b, _), .uploadPart(let b, _, _, _),
       .completeMultipartUpload(let b, _, _), .abortMultipartUpload(let b, _, _),
-      .listParts(let b, _, _):
+      .listParts(let b, _, _), .copyObject(let b, _), .uploadPartCopy(let b, _, _, _),
+      .getObjectTagging(let b, _), .putObjectTagging(let b, _), .deleteObjectTagging(let b, _):
       b
     case .notImplemented(_, let b, _): b
     }
@@ -132,7 +148,8 @@ public enum S3Operation: Sendable, Equatable {
     case .putObject(_, let k), .getObject(_, let k, _), .headObject(_, let k, _),
       .deleteObject(_, let k), .createMultipartUpload(_, let k), .uploadPart(_, let k, _, _),
       .completeMultipartUpload(_, let k, _), .abortMultipartUpload(_, let k, _),
-      .listParts(_, let k, _):
+      .listParts(_, let k, _), .copyObject(_, let k), .uploadPartCopy(_, let k, _, _),
+      .getObjectTagging(_, let k), .putObjectTagging(_, let k), .deleteObjectTagging(_, let k):
       k
     case .notImplemented(_, _, let k): k
     default: nil
@@ -143,7 +160,8 @@ public enum S3Operation: Sendable, Equatable {
   public var isReadOnly: Bool {
     switch self {
     case .listBuckets, .headBucket, .getBucketLocation, .listObjectsV1, .listObjectsV2,
-      .getObject, .headObject, .listParts, .listMultipartUploads:
+      .getObject, .headObject, .listParts, .listMultipartUploads, .getObjectTagging,
+      .listObjectVersions, .getBucketVersioning:
       true
     default: false
     }

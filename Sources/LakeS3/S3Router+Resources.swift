@@ -2,6 +2,15 @@ extension S3Router {
   func routeBucket(
     method: String, bucket: String, names: Set<String>, value: (String) -> String?
   ) throws(S3Error) -> S3Operation {
+    if names.contains("versions") {
+      guard method == "GET" else { throw methodNotAllowed(method, allow: "GET") }
+      var parameters = try listParameters(value, v2: false)
+      parameters.marker = value("key-marker")
+      return .listObjectVersions(bucket: bucket, parameters)
+    }
+    if names.contains("versioning") && method == "GET" {
+      return .getBucketVersioning(bucket: bucket)
+    }
     for name in names.sorted() {
       if let what = S3Router.bucketSubresources[name] {
         return .notImplemented(what, bucket: bucket, key: nil)
@@ -53,20 +62,27 @@ extension S3Router {
       guard method == "POST" else { throw methodNotAllowed(method, allow: "POST") }
       return .createMultipartUpload(bucket: bucket, key: key)
     }
+    if names.contains("tagging") {
+      switch method {
+      case "GET": return .getObjectTagging(bucket: bucket, key: key)
+      case "PUT": return .putObjectTagging(bucket: bucket, key: key)
+      case "DELETE": return .deleteObjectTagging(bucket: bucket, key: key)
+      default: throw methodNotAllowed(method, allow: "GET, PUT, DELETE")
+      }
+    }
     if let uploadID = value("uploadId") {
       switch method {
       case "PUT":
-        if header("x-amz-copy-source") != nil {
-          return .notImplemented("UploadPartCopy", bucket: bucket, key: key)
-        }
         guard let text = value("partNumber") else {
           throw S3Error(
             .invalidArgument, "A part number is required with an upload ID.",
             extra: [("ArgumentName", "partNumber")])
         }
-        return .uploadPart(
-          bucket: bucket, key: key, uploadID: uploadID,
-          partNumber: try partNumber(text, name: "partNumber"))
+        let number = try partNumber(text, name: "partNumber")
+        if header("x-amz-copy-source") != nil {
+          return .uploadPartCopy(bucket: bucket, key: key, uploadID: uploadID, partNumber: number)
+        }
+        return .uploadPart(bucket: bucket, key: key, uploadID: uploadID, partNumber: number)
       case "POST":
         return .completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
       case "DELETE":
@@ -107,9 +123,7 @@ extension S3Router {
         ? .getObject(bucket: bucket, key: key, parameters)
         : .headObject(bucket: bucket, key: key, parameters)
     case "PUT":
-      if header("x-amz-copy-source") != nil {
-        return .notImplemented("CopyObject", bucket: bucket, key: key)
-      }
+      if header("x-amz-copy-source") != nil { return .copyObject(bucket: bucket, key: key) }
       return .putObject(bucket: bucket, key: key)
     case "DELETE": return .deleteObject(bucket: bucket, key: key)
     case "POST": return .notImplemented("POST on an object", bucket: bucket, key: key)

@@ -20,14 +20,14 @@ public struct S3Router: Sendable {
     "policyStatus": "Bucket policy status", "publicAccessBlock": "Public access block",
     "replication": "Bucket replication", "requestPayment": "Requester pays",
     "tagging": "Bucket tagging", "versioning": "Bucket versioning",
-    "versions": "ListObjectVersions", "website": "Bucket websites",
+    "website": "Bucket websites",
     "session": "CreateSession",
     "metadataTable": "Bucket metadata tables",
   ]
 
   /// Object-level sub-resources LakeStore does not implement.
   static let objectSubresources: [String: String] = [
-    "acl": "Object ACLs", "tagging": "Object tagging", "attributes": "GetObjectAttributes",
+    "acl": "Object ACLs", "attributes": "GetObjectAttributes",
     "legal-hold": "Object legal hold", "retention": "Object retention",
     "restore": "RestoreObject", "select": "SelectObjectContent", "torrent": "GetObjectTorrent",
     "renameObject": "RenameObject",

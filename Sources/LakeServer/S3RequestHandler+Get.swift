@@ -108,6 +108,13 @@ extension S3RequestHandler {
       }
     }
     headers.replaceOrAdd(name: "Content-Length", value: String(length))
+    if status == 200, let checksum = info.metadata.checksum,
+      request.header("x-amz-checksum-mode")?.uppercased() == "ENABLED"
+    {
+      // Only for the whole object: a range's bytes cannot be checked against it.
+      headers.add(name: "x-amz-checksum-" + checksum.algorithm.lowercased(), value: checksum.value)
+      headers.add(name: "x-amz-checksum-type", value: checksum.type)
+    }
     if isHead {
       return HTTPResponse(status: status, headers: headers)
     }
@@ -132,6 +139,7 @@ extension S3RequestHandler {
     for (name, value) in m.userMetadata.sorted(by: { $0.key < $1.key }) {
       headers.add(name: "x-amz-meta-" + name, value: value)
     }
+    if !m.tags.isEmpty { headers.add(name: "x-amz-tagging-count", value: String(m.tags.count)) }
     return headers
   }
 

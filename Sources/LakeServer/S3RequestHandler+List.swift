@@ -95,3 +95,70 @@ enum ContinuationToken {
     return String(validating: Array(data.dropFirst()), as: UTF8.self)
   }
 }
+
+extension S3RequestHandler {
+  /// ListObjectVersions on a bucket that never had versioning, as S3 answers it: each object
+  /// is its one version, `null`, and the latest.
+  func listObjectVersions(_ bucket: String, _ p: ListObjectsParameters, _ request: S3Request)
+    throws -> HTTPResponse
+  {
+    let versionMarker = request.head.query.flatMap(URIEncoding.parseQuery)?
+      .first { $0.name == "version-id-marker" }?.value
+    if let versionMarker, !versionMarker.isEmpty, p.marker?.isEmpty ?? true {
+      throw S3Error(
+        .invalidArgument, "A version-id marker cannot be specified without a key marker.",
+        extra: [("ArgumentName", "version-id-marker"), ("ArgumentValue", versionMarker)])
+    }
+    let after = p.marker.flatMap { $0.isEmpty ? nil : $0 }
+    let page = try store.listObjects(
+      bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, after: after, maxKeys: p.maxKeys)
+    func encode(_ text: String) -> String {
+      p.encodingTypeURL ? URIEncoding.encode(text, keepSlash: true) : text
+    }
+    var xml = XMLWriter()
+    xml.open("ListVersionsResult", namespace: s3XMLNamespace)
+    xml.element("Name", bucket)
+    xml.element("Prefix", encode(p.prefix))
+    xml.element("KeyMarker", encode(p.marker ?? ""))
+    xml.element("VersionIdMarker", versionMarker ?? "")
+    if page.isTruncated, let last = page.entries.last?.name {
+      xml.element("NextKeyMarker", encode(last))
+      xml.element("NextVersionIdMarker", "null")
+    }
+    xml.element("MaxKeys", String(p.maxKeys))
+    if let delimiter = p.delimiter { xml.element("Delimiter", encode(delimiter)) }
+    if p.encodingTypeURL { xml.element("EncodingType", "url") }
+    xml.element("IsTruncated", page.isTruncated ? "true" : "false")
+    for entry in page.entries {
+      guard case .object(let info) = entry else { continue }
+      xml.open("Version")
+      xml.element("Key", encode(info.key))
+      xml.element("VersionId", "null")
+      xml.element("IsLatest", "true")
+      xml.element("LastModified", S3Date.iso8601(info.lastModified))
+      xml.element("ETag", "\"\(info.etag)\"")
+      xml.element("Size", String(info.size))
+      writeOwner(&xml)
+      xml.element("StorageClass", "STANDARD")
+      xml.close("Version")
+    }
+    for entry in page.entries {
+      guard case .commonPrefix(let prefix) = entry else { continue }
+      xml.open("CommonPrefixes")
+      xml.element("Prefix", encode(prefix))
+      xml.close("CommonPrefixes")
+    }
+    xml.close("ListVersionsResult")
+    return xmlResponse(xml)
+  }
+
+  /// GetBucketVersioning: versioning was never enabled, so the configuration is empty (S3
+  /// answers so for such buckets).
+  func bucketVersioning(_ bucket: String) throws -> HTTPResponse {
+    _ = try store.bucketInfo(bucket)
+    var xml = XMLWriter()
+    xml.open("VersioningConfiguration", namespace: s3XMLNamespace)
+    xml.close("VersioningConfiguration")
+    return xmlResponse(xml)
+  }
+}

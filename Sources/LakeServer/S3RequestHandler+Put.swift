@@ -25,6 +25,22 @@ extension S3RequestHandler {
     }
   }
 
+  /// Runs a store write under `condition`, answering a failed condition as S3 does: 412, or
+  /// `NoSuchKey` for `If-Match` on a key that does not exist.
+  func commitWrite(
+    bucket: String, key: String, condition: WriteCondition,
+    _ write: () throws(LakeError) -> ObjectInfo
+  ) throws -> ObjectInfo {
+    do {
+      return try write()
+    } catch .preconditionFailed {
+      if case .ifMatch = condition, (try? store.objectInfo(bucket: bucket, key: key)) == nil {
+        throw S3Error(.noSuchKey, extra: [("Key", key)])
+      }
+      throw S3Error(.preconditionFailed, extra: [("Condition", conditionName(condition))])
+    }
+  }
+
   func conditionName(_ condition: WriteCondition) -> String {
     switch condition {
     case .ifMatch: "If-Match"
@@ -58,7 +74,13 @@ extension S3RequestHandler {
     return .none
   }
 
-  /// The stored headers and user metadata of a PutObject.
+  /// The tags of an `x-amz-tagging` header (none without one).
+  func requestTags(_ request: S3Request) throws(S3Error) -> [String: String] {
+    guard let header = request.header("x-amz-tagging") else { return [:] }
+    return try ObjectTagging.parseHeader(header)
+  }
+
+  /// The stored headers, user metadata and tags of a PutObject (or CreateMultipartUpload).
   func objectMetadata(_ request: S3Request) throws(S3Error) -> ObjectMetadata {
     var metadata = ObjectMetadata()
     metadata.contentType = request.header("content-type") ?? "binary/octet-stream"
@@ -67,6 +89,7 @@ extension S3RequestHandler {
     metadata.contentEncoding = request.header("content-encoding")
     metadata.contentLanguage = request.header("content-language")
     metadata.expires = request.header("expires")
+    metadata.tags = try requestTags(request)
     var size = 0
     for (name, value) in request.head.headers {
       let lower = name.lowercased()

@@ -184,6 +184,21 @@ final class S3RequestHandler: HTTPHandler {
       return try getObject(bucket, key, parameters, request, isHead: true)
     case .deleteObject(let bucket, let key): return try deleteObject(bucket, key)
     case .deleteObjects(let bucket): return try deleteObjects(bucket, request)
+    case .copyObject(let bucket, let key): return try copyObject(bucket, key, request)
+    case .uploadPartCopy(let bucket, let key, let uploadID, let number):
+      return try uploadPartCopy(bucket, key, uploadID, number, request)
+    case .getObjectTagging(let bucket, let key):
+      let info = try store.objectInfo(bucket: bucket, key: key)
+      return HTTPResponse(
+        status: 200, headers: ["Content-Type": "application/xml"],
+        body: .bytes(ObjectTagging.document(info.metadata.tags, namespace: s3XMLNamespace)))
+    case .putObjectTagging(let bucket, let key):
+      let tags = try ObjectTagging.parseDocument(readDocument(request, limit: 64 << 10))
+      try store.setTags(bucket: bucket, key: key, tags)
+      return HTTPResponse(status: 200)
+    case .deleteObjectTagging(let bucket, let key):
+      try store.setTags(bucket: bucket, key: key, [:])
+      return HTTPResponse(status: 204)
     case .createMultipartUpload(let bucket, let key):
       return try createMultipartUpload(bucket, key, request)
     case .uploadPart(let bucket, let key, _, _): return try putObject(bucket, key, request)
@@ -196,6 +211,9 @@ final class S3RequestHandler: HTTPHandler {
       return try listParts(bucket, key, parameters)
     case .listMultipartUploads(let bucket, let parameters):
       return try listMultipartUploads(bucket, parameters)
+    case .listObjectVersions(let bucket, let parameters):
+      return try listObjectVersions(bucket, parameters, request)
+    case .getBucketVersioning(let bucket): return try bucketVersioning(bucket)
     case .notImplemented(let what, _, _): throw S3Error.notImplemented(what)
     }
   }

@@ -47,7 +47,9 @@ final class S3RouterTests: XCTestCase {
         .getObject(bucket: "lake", key: "k", get)
       ),
       ("DELETE", "/lake/k", .deleteObject(bucket: "lake", key: "k")),
-      ("GET", "/lake?versioning", .notImplemented("Bucket versioning", bucket: "lake", key: nil)),
+      ("GET", "/lake?versioning", .getBucketVersioning(bucket: "lake")),
+      ("PUT", "/lake?versioning", .notImplemented("Bucket versioning", bucket: "lake", key: nil)),
+      ("GET", "/lake?cors", .notImplemented("Bucket CORS", bucket: "lake", key: nil)),
       ("POST", "/lake?delete", .deleteObjects(bucket: "lake")),
       ("POST", "/lake/k?uploads", .createMultipartUpload(bucket: "lake", key: "k")),
       (
@@ -67,7 +69,7 @@ final class S3RouterTests: XCTestCase {
         .listParts(bucket: "lake", key: "k", parts)
       ),
       ("GET", "/lake?uploads&prefix=a%2F", .listMultipartUploads(bucket: "lake", uploads)),
-      ("PUT", "/lake/k?tagging", .notImplemented("Object tagging", bucket: "lake", key: "k")),
+      ("PUT", "/lake/k?tagging", .putObjectTagging(bucket: "lake", key: "k")),
     ]
     for (method, target, expected) in cases {
       XCTAssertEqual(try route(method, target), expected, "\(method) \(target)")
@@ -99,7 +101,11 @@ final class S3RouterTests: XCTestCase {
   func testCopyHeaderIsNotSilentlyAPut() throws {
     XCTAssertEqual(
       try route("PUT", "/lake/k", headers: ["x-amz-copy-source": "/lake/j"]),
-      .notImplemented("CopyObject", bucket: "lake", key: "k"))
+      .copyObject(bucket: "lake", key: "k"))
+    XCTAssertEqual(
+      try route(
+        "PUT", "/lake/k?partNumber=2&uploadId=u", headers: ["x-amz-copy-source": "/lake/j"]),
+      .uploadPartCopy(bucket: "lake", key: "k", uploadID: "u", partNumber: 2))
   }
 
   func testBadInput() {

@@ -70,6 +70,26 @@ def test_error_document_shape(server):
 
 
 def test_unsupported_subresource_is_501(server, bucket):
-    status, _, body = curl(server, path=f"/{bucket}?versioning=")  # curl 7.88 signs the query as written
+    status, _, body = curl(server, path=f"/{bucket}?cors=")  # curl 7.88 signs the query as written
     assert status == 501
-    assert b"<Code>NotImplemented</Code>" in body and b"versioning" in body
+    assert b"<Code>NotImplemented</Code>" in body and b"CORS" in body
+
+
+def test_versioning_of_a_bucket_that_never_had_it(s3, bucket):
+    assert s3.get_bucket_versioning(Bucket=bucket).get("Status") is None
+    for key in ["a/1", "a/2", "b"]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    page = s3.list_object_versions(Bucket=bucket)
+    assert [(v["Key"], v["VersionId"], v["IsLatest"]) for v in page["Versions"]] == [
+        ("a/1", "null", True), ("a/2", "null", True), ("b", "null", True)]
+    page = s3.list_object_versions(Bucket=bucket, Delimiter="/", MaxKeys=1)
+    assert [p["Prefix"] for p in page["CommonPrefixes"]] == ["a/"] and page["IsTruncated"]
+    page = s3.list_object_versions(Bucket=bucket, Delimiter="/", KeyMarker=page["NextKeyMarker"], VersionIdMarker="null")
+    assert [v["Key"] for v in page["Versions"]] == ["b"] and not page["IsTruncated"]
+    paginated = [v["Key"] for pg in s3.get_paginator("list_object_versions").paginate(
+        Bucket=bucket, PaginationConfig={"PageSize": 1}) for v in pg.get("Versions", [])]
+    assert paginated == ["a/1", "a/2", "b"]
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    assert e.value.response["Error"]["Code"] == "NotImplemented"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501

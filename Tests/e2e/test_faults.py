@@ -175,3 +175,67 @@ def test_kill9_at_step(tmpdir_path, operation, step, skip, after):
     assert server.proc.returncode == -9, "the server was not killed at the step"
     server.kill9()
     assert_clean_restart(data, {"old": old, "new": new, None: None}[after])
+
+
+# CompleteMultipartUpload over an existing object: (step, matching calls to let pass first,
+# what the key shows after recovery). The old version's PUT and the two UploadParts pass
+# create-temp, sync-file, rename, sync-directory and catalog-commit once each (the PUT also
+# the intent); assemble and keep-replaced are the Complete's own.
+COMPLETE_KILL_CASES = [
+    ("create-temp", 3, "old"),
+    ("assemble", 1, "old"),  # after the first part was copied
+    ("sync-file", 3, "old"),
+    ("intent", 1, "old"),
+    ("keep-replaced", 0, "old"),
+    ("rename", 3, "old"),
+    ("sync-directory", 3, "new"),
+    ("catalog-commit", 3, "new"),
+]
+
+
+@pytest.mark.parametrize("step,skip,after", COMPLETE_KILL_CASES, ids=[c[0] for c in COMPLETE_KILL_CASES])
+def test_kill9_during_complete(tmpdir_path, step, skip, after):
+    """SIGKILL at each step of a Complete: after recovery the key is wholly old with the upload
+    and all its parts still there (a second Complete then works), or wholly the new object
+    with the upload gone; never half of one."""
+    data = os.path.join(tmpdir_path, "data")
+    old = os.urandom(1 << 20)
+    parts = [os.urandom(6 << 20), os.urandom(3 << 20)]
+    server = Server(data, env={"LAKESTORE_TEST_FAULTS": f"{step}:kill:lake/victim/:{skip}"}).start()
+    client = make_client(server.endpoint, connect_timeout=5, read_timeout=30)
+    client.create_bucket(Bucket="lake")
+    client.put_object(Bucket="lake", Key=BYSTANDER, Body=b"bystander")
+    client.put_object(Bucket="lake", Key=VICTIM, Body=old)
+    upload_id = client.create_multipart_upload(Bucket="lake", Key=VICTIM)["UploadId"]
+    done = []
+    for number, body in enumerate(parts, 1):
+        etag = client.upload_part(Bucket="lake", Key=VICTIM, UploadId=upload_id, PartNumber=number, Body=body)["ETag"]
+        done.append({"PartNumber": number, "ETag": etag})
+    with pytest.raises((botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)):
+        client.complete_multipart_upload(Bucket="lake", Key=VICTIM, UploadId=upload_id, MultipartUpload={"Parts": done})
+    server.proc.wait(timeout=10)
+    assert server.proc.returncode == -9, "the server was not killed at the step"
+    server.kill9()
+    new = b"".join(parts)
+    server = Server(data).start()
+    try:
+        client = make_client(server.endpoint)
+        body = client.get_object(Bucket="lake", Key=VICTIM)["Body"].read()
+        uploads = client.list_multipart_uploads(Bucket="lake").get("Uploads", [])
+        if after == "old":
+            assert body == old
+            assert [u["UploadId"] for u in uploads] == [upload_id]
+            listed = client.list_parts(Bucket="lake", Key=VICTIM, UploadId=upload_id)["Parts"]
+            assert [(p["PartNumber"], p["ETag"]) for p in listed] == [(d["PartNumber"], d["ETag"]) for d in done]
+            client.complete_multipart_upload(Bucket="lake", Key=VICTIM, UploadId=upload_id, MultipartUpload={"Parts": done})
+        else:
+            assert body == new
+            assert uploads == []
+        assert client.get_object(Bucket="lake", Key=VICTIM)["Body"].read() == new
+    finally:
+        assert server.stop() == 0
+    assert pending_intents(data) == 0
+    assert os.listdir(os.path.join(data, ".lakestore", "tmp")) == []
+    assert os.listdir(os.path.join(data, ".lakestore", "uploads")) == []
+    fsck = subprocess.run([BINARY, "fsck", "--data", data], capture_output=True, text=True, timeout=60)
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr

@@ -174,6 +174,19 @@ extension Catalog {
     }
   }
 
+  /// Sets the tags of the key's row; false when there is no row.
+  func setTags(bucket: String, key: String, _ tags: [String: String]) throws(LakeError) -> Bool {
+    try write { (connection) throws(LakeError) -> Bool in
+      try connection.update("UPDATE objects SET tagging = ?3 WHERE bucket = ?1 AND key = ?2") {
+        (statement) throws(LakeError) in
+        try statement.bind(1, bucket)
+        try statement.bind(2, key)
+        try statement.bind(3, MetadataCoding.encodeUser(tags))
+      }
+      return connection.changes == 1
+    }
+  }
+
   /// Deletes the object row if it still has `sequence`, logging a `delete` change (fsck repair).
   @discardableResult
   func deleteObjectRow(bucket: String, key: String, sequence: Int64) throws(LakeError) -> Bool {
