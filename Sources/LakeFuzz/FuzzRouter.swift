@@ -100,6 +100,18 @@ func checkOperation(
   }
   if case .listObjectsV1(_, let p) = operation { fuzzCheck((0...1000).contains(p.maxKeys), "max") }
   if case .listObjectsV2(_, let p) = operation { fuzzCheck((0...1000).contains(p.maxKeys), "max") }
+  if case .listMultipartUploads(_, let p) = operation {
+    fuzzCheck((0...1000).contains(p.maxUploads), "max-uploads")
+  }
+  if case .listParts(_, _, let p) = operation {
+    fuzzCheck((0...1000).contains(p.maxParts), "max-parts")
+  }
+  if case .uploadPart(_, _, _, let part) = operation {
+    fuzzCheck((1...10_000).contains(part), "partNumber \(part)")
+  }
+  if case .listBuckets(let p) = operation, let max = p.maxBuckets {
+    fuzzCheck((1...10_000).contains(max), "max-buckets")
+  }
   if case .getObject(_, _, let p) = operation, let part = p.partNumber {
     fuzzCheck((1...10_000).contains(part), "partNumber \(part)")
   }

@@ -34,6 +34,16 @@ public struct ResponseOverride: Sendable, Equatable {
   public var value: String
 }
 
+/// Parameters of ListBuckets.
+public struct ListBucketsParameters: Sendable, Equatable {
+  /// 1…10,000; nil lists every bucket in one page.
+  public var maxBuckets: Int?
+  public var continuationToken: String?
+  public var prefix: String?
+
+  public init() {}
+}
+
 /// Parameters of ListMultipartUploads.
 public struct ListUploadsParameters: Sendable, Equatable {
   public var prefix: String = ""
@@ -63,7 +73,7 @@ public struct ListPartsParameters: Sendable, Equatable {
 ///
 /// The server dispatches on it with one `switch` (as Garage's `Endpoint`).
 public enum S3Operation: Sendable, Equatable {
-  case listBuckets
+  case listBuckets(ListBucketsParameters)
   case createBucket(bucket: String)
   case headBucket(bucket: String)
   case deleteBucket(bucket: String)

@@ -187,6 +187,23 @@ extension S3Router {
     return Int(n)
   }
 
+  func listBucketsParameters(_ value: (String) -> String?) throws(S3Error)
+    -> ListBucketsParameters
+  {
+    var p = ListBucketsParameters()
+    if let text = value("max-buckets") {
+      guard let n = Int(text), (1...10_000).contains(n) else {
+        throw S3Error(
+          .invalidArgument, "Argument max-buckets must be an integer between 1 and 10000",
+          extra: [("ArgumentName", "max-buckets"), ("ArgumentValue", text)])
+      }
+      p.maxBuckets = n
+    }
+    if let token = value("continuation-token"), !token.isEmpty { p.continuationToken = token }
+    if let prefix = value("prefix"), !prefix.isEmpty { p.prefix = prefix }
+    return p
+  }
+
   func uploadsParameters(_ value: (String) -> String?) throws(S3Error) -> ListUploadsParameters {
     var p = ListUploadsParameters()
     p.prefix = value("prefix") ?? ""

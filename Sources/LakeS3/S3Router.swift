@@ -74,7 +74,7 @@ public struct S3Router: Sendable {
 
     guard let bucket else {
       switch method {
-      case "GET": return .listBuckets
+      case "GET": return .listBuckets(try listBucketsParameters(value))
       case "OPTIONS": return .notImplemented("CORS preflight (OPTIONS)", bucket: nil, key: nil)
       default: throw methodNotAllowed(method, allow: "GET")
       }

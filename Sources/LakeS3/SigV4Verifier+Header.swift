@@ -80,11 +80,20 @@ extension SigV4Verifier {
         "The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date: \"\(credential.date)\"."
       )
     }
-    guard let payloadText = request.header("x-amz-content-sha256") else {
+    let payloadText: String
+    let payload: PayloadHash
+    if let text = request.header("x-amz-content-sha256") {
+      payloadText = text
+      payload = try parsePayloadHash(text)
+    } else if acceptsMissingPayloadHash {
+      // curl 7.x: the canonical request carries the empty-payload hash whatever the body; the
+      // body is then no more protected than with UNSIGNED-PAYLOAD.
+      payloadText = SigV4.emptyPayloadHash
+      payload = .unsigned
+    } else {
       throw S3Error(
         .invalidRequest, "Missing required header for this request: x-amz-content-sha256")
     }
-    let payload = try parsePayloadHash(payloadText)
     let signedHeaders = signedText.split(separator: ";").map { String($0) }
     try checkSignedHeaders(signedHeaders, request: request)
     return try check(

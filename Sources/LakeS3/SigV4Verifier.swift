@@ -54,6 +54,11 @@ public struct SigV4Verifier: Sendable {
   public var maxClockSkew: TimeInterval
   /// Largest allowed `X-Amz-Expires` (S3: 7 days).
   public var maxPresignedExpiry: Int
+  /// Whether a header-signed request may leave out `x-amz-content-sha256` (curl 7.x does,
+  /// signing the empty-payload hash): it is then verified with that hash and its body treated
+  /// as unsigned, the protection `UNSIGNED-PAYLOAD` gives. When false it is refused, as AWS
+  /// does. Default true.
+  public var acceptsMissingPayloadHash = true
   public var secretForAccessKey: @Sendable (String) -> String?
 
   public init(

@@ -198,5 +198,11 @@ extension ConfigurationLoader {
       key: "access_log", flag: "access-log", help: "Write one log line per request (true/false).",
       defaultValue: "true"
     ) { c, v throws(ConfigurationError) in c.accessLog = try bool(v) },
+    Setting(
+      key: "require_content_sha256", flag: "require-content-sha256",
+      help:
+        "Refuse header-signed requests without x-amz-content-sha256, as AWS does (curl 7.x sends none).",
+      defaultValue: "false"
+    ) { c, v throws(ConfigurationError) in c.requireContentSHA256 = try bool(v) },
   ]
 }

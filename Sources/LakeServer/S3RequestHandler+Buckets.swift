@@ -19,8 +19,24 @@ extension S3RequestHandler {
     xml.close("Owner")
   }
 
-  func listBuckets(_ request: S3Request) throws -> HTTPResponse {
-    let buckets = try store.listBuckets()
+  /// ListBuckets, with `prefix` and pages of `max-buckets` resumed from a continuation token
+  /// (the last name returned, encoded like ListObjectsV2's).
+  func listBuckets(_ p: ListBucketsParameters) throws -> HTTPResponse {
+    var buckets = try store.listBuckets()
+    if let prefix = p.prefix { buckets = buckets.filter { $0.name.hasPrefix(prefix) } }
+    if let token = p.continuationToken {
+      guard let last = ContinuationToken.decode(token) else {
+        throw S3Error(
+          .invalidArgument, "The continuation token provided is incorrect",
+          extra: [("ArgumentName", "continuation-token")])
+      }
+      buckets = buckets.filter { Array(last.utf8).lexicographicallyPrecedes(Array($0.name.utf8)) }
+    }
+    var next: String?
+    if let max = p.maxBuckets, buckets.count > max {
+      buckets = Array(buckets.prefix(max))
+      next = buckets.last.map { ContinuationToken.encode($0.name) }
+    }
     var xml = XMLWriter()
     xml.open("ListAllMyBucketsResult", namespace: s3XMLNamespace)
     writeOwner(&xml)
@@ -33,6 +49,8 @@ extension S3RequestHandler {
       xml.close("Bucket")
     }
     xml.close("Buckets")
+    if let next { xml.element("ContinuationToken", next) }
+    if let prefix = p.prefix { xml.element("Prefix", prefix) }
     xml.close("ListAllMyBucketsResult")
     return xmlResponse(xml)
   }

@@ -11,7 +11,7 @@ extension S3RequestHandler {
   ) throws -> HTTPResponse {
     var after: String?
     if version == 2 {
-      if let token = p.continuationToken {
+      if let token = p.continuationToken, !token.isEmpty {
         guard let key = ContinuationToken.decode(token) else {
           throw S3Error(
             .invalidArgument, "The continuation token provided is incorrect",
@@ -24,21 +24,26 @@ extension S3RequestHandler {
     } else if let marker = p.marker, !marker.isEmpty {
       after = marker
     }
-    let page = try store.listObjects(
-      bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, after: after, maxKeys: p.maxKeys)
+    // max-keys=0 answers an empty, untruncated page (as S3 does).
+    let page: ListPage
+    if p.maxKeys == 0 {
+      _ = try store.bucketInfo(bucket)  // NoSuchBucket still applies
+      page = ListPage(entries: [], isTruncated: false)
+    } else {
+      page = try store.listObjects(
+        bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, after: after, maxKeys: p.maxKeys)
+    }
     func encode(_ text: String) -> String {
-      // encoding-type=url: form-style percent-encoding as S3 answers it (space as '+', '/'
-      // kept); SDKs decode it with unquote_plus.
-      p.encodingTypeURL
-        ? URIEncoding.encode(text, keepSlash: true).replacingOccurrences(of: "%20", with: "+")
-        : text
+      // encoding-type=url: percent-encoding with a space as %20 (never '+') and '/' kept.
+      p.encodingTypeURL ? URIEncoding.encode(text, keepSlash: true) : text
     }
     var xml = XMLWriter()
     xml.open("ListBucketResult", namespace: s3XMLNamespace)
     xml.element("Name", bucket)
-    xml.element("Prefix", encode(p.prefix))
+    // AWS encodes Prefix in V2 answers only.
+    xml.element("Prefix", version == 2 ? encode(p.prefix) : p.prefix)
     if version == 2 {
-      if let token = p.continuationToken { xml.element("ContinuationToken", token) }
+      if let token = p.continuationToken, !token.isEmpty { xml.element("ContinuationToken", token) }
       if let startAfter = p.startAfter { xml.element("StartAfter", encode(startAfter)) }
     } else {
       xml.element("Marker", encode(p.marker ?? ""))

@@ -44,12 +44,14 @@ extension S3RequestHandler {
   func conditionName(_ condition: WriteCondition) -> String {
     switch condition {
     case .ifMatch: "If-Match"
-    case .ifNoneMatchAny: "If-None-Match"
+    case .ifNoneMatchAny, .ifNoneMatch: "If-None-Match"
     case .none: ""
     }
   }
 
-  /// `If-None-Match: *` (create only) and `If-Match: "<etag>"` (replace only that version).
+  /// `If-None-Match: *` (create only) or `: "<etag>"` (not over that version), and
+  /// `If-Match: "<etag>"` (replace only that version) or `: *` (replace only an existing
+  /// object).
   func writeCondition(_ request: S3Request) throws(S3Error) -> WriteCondition {
     let ifNoneMatch = request.header("if-none-match")
     let ifMatch = request.header("if-match")
@@ -58,18 +60,11 @@ extension S3RequestHandler {
         .notImplemented, "Specifying both If-Match and If-None-Match on a write is not supported.")
     }
     if let ifNoneMatch {
-      guard ifNoneMatch.trimmingCharacters(in: .whitespaces) == "*" else {
-        throw S3Error(
-          .notImplemented, "If-None-Match on a write only supports the value '*'.")
-      }
-      return .ifNoneMatchAny
+      let etag = ifNoneMatch.trimmingCharacters(in: .whitespaces)
+      return etag == "*" ? .ifNoneMatchAny : .ifNoneMatch(ETag.unquote(etag))
     }
     if let ifMatch {
-      let etag = ifMatch.trimmingCharacters(in: .whitespaces)
-      if etag == "*" {
-        throw S3Error(.notImplemented, "If-Match: * on a write is not supported.")
-      }
-      return .ifMatch(ETag.unquote(etag))
+      return .ifMatch(ETag.unquote(ifMatch.trimmingCharacters(in: .whitespaces)))
     }
     return .none
   }

@@ -28,10 +28,12 @@ final class S3RequestHandler: HTTPHandler {
     self.router = S3Router(virtualHostDomains: configuration.virtualHostDomains)
     let accessKey = credentials.accessKey
     let secretKey = credentials.secretKey
-    self.verifier = SigV4Verifier(
+    var verifier = SigV4Verifier(
       region: configuration.region,
       maxClockSkew: TimeInterval(configuration.maxClockSkewSeconds)
     ) { $0 == accessKey ? secretKey : nil }
+    verifier.acceptsMissingPayloadHash = !configuration.requireContentSHA256
+    self.verifier = verifier
     self.logger = logger
     self.ownerID = Owner.id(accessKey: accessKey)
     self.requestIDPrefix = UInt32.random(in: 0...UInt32.max)
@@ -168,7 +170,7 @@ final class S3RequestHandler: HTTPHandler {
   /// One `switch` over every operation.
   func dispatch(_ request: S3Request) throws -> HTTPResponse {
     switch request.operation {
-    case .listBuckets: return try listBuckets(request)
+    case .listBuckets(let parameters): return try listBuckets(parameters)
     case .createBucket(let bucket): return try createBucket(bucket, request)
     case .headBucket(let bucket): return try headBucket(bucket)
     case .deleteBucket(let bucket): return try deleteBucket(bucket)

@@ -52,6 +52,10 @@ public struct ServerConfiguration: Sendable {
   public var maxKeyBytes = 1024
   /// Largest total of user metadata names and values, in bytes (S3: 2 KB).
   public var maxMetadataBytes = 2048
+  /// Whether header-signed requests must carry `x-amz-content-sha256` (AWS's rule). By default
+  /// a request without it is accepted when its signature verifies with the empty-payload hash
+  /// (what curl 7.x signs), and its body is treated as unsigned.
+  public var requireContentSHA256 = false
   /// Largest allowed difference between a signed request's time and the server clock.
   public var maxClockSkewSeconds = 900
   /// Log level: trace, debug, info, notice, warning, error, critical.

@@ -28,7 +28,7 @@ final class S3RouterTests: XCTestCase {
     var uploads = ListUploadsParameters()
     uploads.prefix = "a/"
     let cases: [(String, String, S3Operation)] = [
-      ("GET", "/", .listBuckets),
+      ("GET", "/", .listBuckets(ListBucketsParameters())),
       ("PUT", "/lake", .createBucket(bucket: "lake")),
       ("PUT", "/lake/", .createBucket(bucket: "lake")),
       ("HEAD", "/lake", .headBucket(bucket: "lake")),

@@ -122,6 +122,43 @@ final class SigV4Tests: XCTestCase {
     XCTAssertEqual(result?.payload, .unsigned)
   }
 
+  /// curl 7.x signs with the empty-payload hash and sends no x-amz-content-sha256: accepted
+  /// as an unsigned body by default, refused (as AWS does) when the verifier is told to.
+  func testMissingPayloadHashHeader() throws {
+    let now = Date()
+    let amzDate = S3Date.amzDate(now)
+    let headers: [(name: String, value: String)] = [("host", "h"), ("x-amz-date", amzDate)]
+    let scope = SigV4.scope(date: S3Date.scopeDate(now), region: "us-east-1", service: "s3")
+    func signed(payloadHash: String) -> SigV4RequestView {
+      let canonical = SigV4.canonicalRequest(
+        method: "PUT", canonicalURI: "/b/k", canonicalQuery: "", headers: headers,
+        signedHeaders: ["host", "x-amz-date"], payloadHash: payloadHash)
+      let key = SigV4.signingKey(
+        secret: "s", date: S3Date.scopeDate(now), region: "us-east-1", service: "s3")
+      let signature = SigV4.signature(
+        signingKey: key,
+        stringToSign: SigV4.stringToSign(
+          amzDate: amzDate, scope: scope, canonicalRequest: canonical))
+      let authorization =
+        "AWS4-HMAC-SHA256 Credential=k/\(scope), SignedHeaders=host;x-amz-date, Signature=\(signature)"
+      return SigV4RequestView(
+        method: "PUT", rawPath: "/b/k", rawQuery: nil,
+        headers: headers + [("Authorization", authorization)])
+    }
+    let curl = signed(payloadHash: SigV4.emptyPayloadHash)
+    XCTAssertEqual(
+      try verifier(now: now, key: "k", secret: "s").verify(curl, now: now)?.payload, .unsigned)
+    // A signature over another payload hash cannot be checked without the header.
+    XCTAssertThrowsError(
+      try verifier(now: now, key: "k", secret: "s").verify(
+        signed(payloadHash: SigV4.sha256Hex(Array("body".utf8))), now: now))
+    var strict = verifier(now: now, key: "k", secret: "s")
+    strict.acceptsMissingPayloadHash = false
+    XCTAssertThrowsError(try strict.verify(curl, now: now)) {
+      XCTAssertEqual(($0 as? S3Error)?.code, .invalidRequest)
+    }
+  }
+
   func testRefusals() throws {
     let signer = SigV4Signer(accessKey: "k", secretKey: "s")
     let now = Date()

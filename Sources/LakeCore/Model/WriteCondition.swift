@@ -5,6 +5,8 @@ public enum WriteCondition: Sendable, Equatable {
   case none
   /// `If-None-Match: *`: succeed only if the key does not exist.
   case ifNoneMatchAny
+  /// `If-None-Match: <etag>`: succeed unless the key exists with this (unquoted) ETag.
+  case ifNoneMatch(String)
   /// `If-Match: <etag>`: succeed only if the key exists with this (unquoted) ETag.
   /// Quotes and case are ignored; `*` matches any existing object.
   case ifMatch(String)

@@ -184,6 +184,8 @@ extension LakeStore {
       return
     case .ifNoneMatchAny:
       if current != nil { throw .preconditionFailed }
+    case .ifNoneMatch(let etag):
+      if let current, Hex.normalizeETag(etag) == current.etag { throw .preconditionFailed }
     case .ifMatch(let etag):
       guard let current else { throw .preconditionFailed }
       let wanted = Hex.normalizeETag(etag)
