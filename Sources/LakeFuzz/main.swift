@@ -22,6 +22,7 @@ let allTargets: [FuzzTarget] = [
   xmlTarget,
   keyPathTarget,
   rangeETagTarget,
+  writeHeadersTarget,
 ]
 
 @_silgen_name("LLVMFuzzerRunDriver")

@@ -86,6 +86,7 @@ public enum S3Operation: Sendable, Equatable {
   case deleteObject(bucket: String, key: String)
   case deleteObjects(bucket: String)
   case copyObject(bucket: String, key: String)
+  case getObjectAttributes(bucket: String, key: String)
   case getObjectTagging(bucket: String, key: String)
   case putObjectTagging(bucket: String, key: String)
   case deleteObjectTagging(bucket: String, key: String)
@@ -119,6 +120,7 @@ public enum S3Operation: Sendable, Equatable {
     case .deleteObject: "DeleteObject"
     case .deleteObjects: "DeleteObjects"
     case .copyObject: "CopyObject"
+    case .getObjectAttributes: "GetObjectAttributes"
     case .getObjectTagging: "GetObjectTagging"
     case .putObjectTagging: "PutObjectTagging"
     case .deleteObjectTagging: "DeleteObjectTagging"
@@ -147,7 +149,8 @@ public enum S3Operation: Sendable, Equatable {
       .deleteObject(let b, _), .createMultipartUpload(let b, _), .uploadPart(let b, _, _, _),
       .completeMultipartUpload(let b, _, _), .abortMultipartUpload(let b, _, _),
       .listParts(let b, _, _), .copyObject(let b, _), .uploadPartCopy(let b, _, _, _),
-      .getObjectTagging(let b, _), .putObjectTagging(let b, _), .deleteObjectTagging(let b, _):
+      .getObjectTagging(let b, _), .putObjectTagging(let b, _), .deleteObjectTagging(let b, _),
+      .getObjectAttributes(let b, _):
       b
     case .notImplemented(_, let b, _): b
     }
@@ -159,7 +162,8 @@ public enum S3Operation: Sendable, Equatable {
       .deleteObject(_, let k), .createMultipartUpload(_, let k), .uploadPart(_, let k, _, _),
       .completeMultipartUpload(_, let k, _), .abortMultipartUpload(_, let k, _),
       .listParts(_, let k, _), .copyObject(_, let k), .uploadPartCopy(_, let k, _, _),
-      .getObjectTagging(_, let k), .putObjectTagging(_, let k), .deleteObjectTagging(_, let k):
+      .getObjectTagging(_, let k), .putObjectTagging(_, let k), .deleteObjectTagging(_, let k),
+      .getObjectAttributes(_, let k):
       k
     case .notImplemented(_, _, let k): k
     default: nil
@@ -171,7 +175,7 @@ public enum S3Operation: Sendable, Equatable {
     switch self {
     case .listBuckets, .headBucket, .getBucketLocation, .listObjectsV1, .listObjectsV2,
       .getObject, .headObject, .listParts, .listMultipartUploads, .getObjectTagging,
-      .listObjectVersions, .getBucketVersioning:
+      .listObjectVersions, .getBucketVersioning, .getObjectAttributes:
       true
     default: false
     }

@@ -62,6 +62,10 @@ extension S3Router {
       guard method == "POST" else { throw methodNotAllowed(method, allow: "POST") }
       return .createMultipartUpload(bucket: bucket, key: key)
     }
+    if names.contains("attributes") {
+      guard method == "GET" else { throw methodNotAllowed(method, allow: "GET") }
+      return .getObjectAttributes(bucket: bucket, key: key)
+    }
     if names.contains("tagging") {
       switch method {
       case "GET": return .getObjectTagging(bucket: bucket, key: key)

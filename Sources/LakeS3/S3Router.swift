@@ -27,7 +27,7 @@ public struct S3Router: Sendable {
 
   /// Object-level sub-resources LakeStore does not implement.
   static let objectSubresources: [String: String] = [
-    "acl": "Object ACLs", "attributes": "GetObjectAttributes",
+    "acl": "Object ACLs",
     "legal-hold": "Object legal hold", "retention": "Object retention",
     "restore": "RestoreObject", "select": "SelectObjectContent", "torrent": "GetObjectTorrent",
     "renameObject": "RenameObject",

@@ -189,6 +189,8 @@ final class S3RequestHandler: HTTPHandler {
     case .copyObject(let bucket, let key): return try copyObject(bucket, key, request)
     case .uploadPartCopy(let bucket, let key, let uploadID, let number):
       return try uploadPartCopy(bucket, key, uploadID, number, request)
+    case .getObjectAttributes(let bucket, let key):
+      return try objectAttributes(bucket, key, request)
     case .getObjectTagging(let bucket, let key):
       let info = try store.objectInfo(bucket: bucket, key: key)
       return HTTPResponse(

@@ -348,3 +348,27 @@ def test_expired_uploads_are_aborted_and_listed_by_the_admin_verb(tmpdir_path):
     aborted = subprocess.run([BINARY, "uploads", "--data", data, "--abort"], capture_output=True, text=True, timeout=60)
     assert aborted.returncode == 0 and aborted.stdout.strip().endswith("1 upload(s), 0 bytes, aborted")
     assert subprocess.run([BINARY, "uploads", "--data", data], capture_output=True, text=True).stdout.strip() == "0 upload(s), 0 bytes"
+
+
+def test_get_object_attributes(c):
+    parts = [b"a" * 6, b"b" * 9, b"c" * 2]
+    upload_id, etags = upload(c, "attrs", parts, ChecksumAlgorithm="CRC32")
+    complete(c, "attrs", upload_id, list(enumerate(etags, 1)))
+    everything = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
+    got = c.get_object_attributes(Bucket="mpu", Key="attrs", ObjectAttributes=everything)
+    assert got["ETag"] == multipart_etag(parts).strip('"')
+    assert got["ObjectSize"] == 17 and got["StorageClass"] == "STANDARD"
+    assert got["Checksum"]["ChecksumCRC32"].endswith("-3") and got["Checksum"]["ChecksumType"] == "COMPOSITE"
+    assert got["ObjectParts"]["TotalPartsCount"] == 3
+    assert [(p["PartNumber"], p["Size"]) for p in got["ObjectParts"]["Parts"]] == [(1, 6), (2, 9), (3, 2)]
+    page = c.get_object_attributes(Bucket="mpu", Key="attrs", ObjectAttributes=["ObjectParts"], MaxParts=2, PartNumberMarker=1)
+    assert [p["PartNumber"] for p in page["ObjectParts"]["Parts"]] == [2, 3]
+    assert "ETag" not in page and "ObjectSize" not in page
+    c.put_object(Bucket="mpu", Key="single", Body=b"12345")
+    single = c.get_object_attributes(Bucket="mpu", Key="single", ObjectAttributes=everything)
+    assert single["ObjectSize"] == 5 and "ObjectParts" not in single
+    # botocore sends a CRC32 with every PutObject by default.
+    assert single["Checksum"]["ChecksumType"] == "FULL_OBJECT" and "ChecksumCRC32" in single["Checksum"]
+    with pytest.raises(ClientError) as e:
+        c.get_object_attributes(Bucket="mpu", Key="missing", ObjectAttributes=["ETag"])
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
