@@ -141,7 +141,7 @@ struct ServeCommand: ParsableCommand {
     }
     if configuration.accessKey == nil {
       say(
-        "try: curl --aws-sigv4 aws:amz:\(configuration.region):s3 --user \"$(cat \(credentialsFile))\" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \(endpoint)/"
+        "try: curl --aws-sigv4 aws:amz:\(configuration.region):s3 --user \"$(cat \(credentialsFile))\" \(endpoint)/"
       )
     }
   }
