@@ -43,8 +43,9 @@ extension S3RequestHandler {
       xml.close("Checksum")
     }
     if wanted.contains("ObjectParts"),
-      let sizes = try store.partSizes(bucket: bucket, key: key, sequence: info.sequence)
+      let layout = try store.partLayout(bucket: bucket, key: key, sequence: info.sequence)
     {
+      let sizes = layout.sizes
       let page = sizes.indices.dropFirst(marker).prefix(min(maxParts, 1000))
       xml.open("ObjectParts")
       xml.element("PartsCount", String(sizes.count))
@@ -57,6 +58,9 @@ extension S3RequestHandler {
         xml.open("Part")
         xml.element("PartNumber", String(index + 1))
         xml.element("Size", String(sizes[index]))
+        if let checksums = layout.checksums, let algorithm = info.metadata.checksum?.algorithm {
+          xml.element("Checksum" + algorithm, checksums[index])
+        }
         xml.close("Part")
       }
       xml.close("ObjectParts")

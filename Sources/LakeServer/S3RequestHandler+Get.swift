@@ -76,8 +76,8 @@ extension S3RequestHandler {
     if let part = parameters.partNumber {
       // A multipart object's parts as completed, numbered 1…N; an object from a single PUT
       // has exactly one part, the whole object.
-      let sizes =
-        try store.partSizes(bucket: bucket, key: key, sequence: info.sequence) ?? [info.size]
+      let layout = try store.partLayout(bucket: bucket, key: key, sequence: info.sequence)
+      let sizes = layout?.sizes ?? [info.size]
       guard part <= sizes.count else {
         throw S3Error(
           .invalidPart, "The requested part number is past the object's last part.",
@@ -87,6 +87,12 @@ extension S3RequestHandler {
       length = sizes[part - 1]
       status = 206
       headers.add(name: "x-amz-mp-parts-count", value: String(sizes.count))
+      if let checksums = layout?.checksums, let algorithm = info.metadata.checksum?.algorithm,
+        request.header("x-amz-checksum-mode")?.uppercased() == "ENABLED"
+      {
+        // The part's own checksum, as S3 returns it for a part read.
+        headers.add(name: "x-amz-checksum-" + algorithm.lowercased(), value: checksums[part - 1])
+      }
       if length > 0 {
         headers.add(
           name: "Content-Range", value: "bytes \(offset)-\(offset + length - 1)/\(info.size)")

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -9,6 +10,21 @@ from botocore.exceptions import ClientError
 from conftest import Server, aws, make_client
 
 MIB = 1024 * 1024
+
+
+def gone(path, timeout=5.0):
+    """Whether `path` disappears within `timeout` (part files are removed after the answer)."""
+    deadline = time.time() + timeout
+    while os.path.exists(path) and time.time() < deadline:
+        time.sleep(0.02)
+    return not os.path.exists(path)
+
+
+def empty_dir(path, timeout=5.0):
+    deadline = time.time() + timeout
+    while os.listdir(path) and time.time() < deadline:
+        time.sleep(0.02)
+    return os.listdir(path) == []
 
 
 def multipart_etag(parts):
@@ -62,7 +78,7 @@ def test_upload_complete_get(c, small_parts):
         assert f.read() == b"".join(parts)
     # The upload is gone, and so are its part files.
     assert c.list_multipart_uploads(Bucket="mpu").get("Uploads", []) == []
-    assert os.listdir(os.path.join(small_parts.data_dir, ".lakestore", "uploads")) == []
+    assert empty_dir(os.path.join(small_parts.data_dir, ".lakestore", "uploads"))
     with pytest.raises(ClientError) as e:
         c.list_parts(Bucket="mpu", Key="dt=2024/part-0.parquet", UploadId=upload_id)
     assert e.value.response["Error"]["Code"] == "NoSuchUpload"
@@ -140,7 +156,7 @@ def test_no_such_upload_and_abort(c, small_parts):
     assert e.value.response["Error"]["Code"] == "NoSuchUpload"
     assert len(os.listdir(os.path.join(small_parts.data_dir, ".lakestore", "uploads", upload_id))) == 2
     c.abort_multipart_upload(Bucket="mpu", Key="x", UploadId=upload_id)
-    assert not os.path.exists(os.path.join(small_parts.data_dir, ".lakestore", "uploads", upload_id))
+    assert gone(os.path.join(small_parts.data_dir, ".lakestore", "uploads", upload_id))
     with pytest.raises(ClientError) as e:
         c.upload_part(Bucket="mpu", Key="x", UploadId=upload_id, PartNumber=3, Body=b"late")
     assert e.value.response["Error"]["Code"] == "NoSuchUpload"
@@ -210,7 +226,7 @@ def test_upload_survives_restart(tmpdir_path):
 def test_delete_bucket_aborts_its_uploads(c, small_parts):
     upload_id, _ = upload(c, "gone", [b"12345"])
     c.delete_bucket(Bucket="mpu")
-    assert not os.path.exists(os.path.join(small_parts.data_dir, ".lakestore", "uploads", upload_id))
+    assert gone(os.path.join(small_parts.data_dir, ".lakestore", "uploads", upload_id))
 
 
 def test_conditional_complete(c):
@@ -339,7 +355,7 @@ def test_expired_uploads_are_aborted_and_listed_by_the_admin_verb(tmpdir_path):
         while c.list_multipart_uploads(Bucket="exp").get("Uploads") and time.time() < deadline:
             time.sleep(0.1)
         assert c.list_multipart_uploads(Bucket="exp").get("Uploads") is None
-        assert not os.path.exists(os.path.join(data, ".lakestore", "uploads", old))
+        assert gone(os.path.join(data, ".lakestore", "uploads", old))
         # A fresh upload is not touched.
         fresh = c.create_multipart_upload(Bucket="exp", Key="new")["UploadId"]
         assert [u["UploadId"] for u in c.list_multipart_uploads(Bucket="exp")["Uploads"]] == [fresh]
@@ -361,6 +377,11 @@ def test_get_object_attributes(c):
     assert got["Checksum"]["ChecksumCRC32"].endswith("-3") and got["Checksum"]["ChecksumType"] == "COMPOSITE"
     assert got["ObjectParts"]["TotalPartsCount"] == 3
     assert [(p["PartNumber"], p["Size"]) for p in got["ObjectParts"]["Parts"]] == [(1, 6), (2, 9), (3, 2)]
+    import base64, zlib
+    assert [p["ChecksumCRC32"] for p in got["ObjectParts"]["Parts"]] == [
+        base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode() for data in parts]
+    part2 = c.get_object(Bucket="mpu", Key="attrs", PartNumber=2, ChecksumMode="ENABLED")
+    assert part2["Body"].read() == parts[1] and part2["ChecksumCRC32"] == got["ObjectParts"]["Parts"][1]["ChecksumCRC32"]
     page = c.get_object_attributes(Bucket="mpu", Key="attrs", ObjectAttributes=["ObjectParts"], MaxParts=2, PartNumberMarker=1)
     assert [p["PartNumber"] for p in page["ObjectParts"]["Parts"]] == [2, 3]
     assert "ETag" not in page and "ObjectSize" not in page

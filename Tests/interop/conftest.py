@@ -84,13 +84,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _failures:
         text = "\n".join(_failures) + "\n"
         if _server_log.get("path"):
-            text += f"\n-- server stderr tail ({_server_log['path']}):\n" + tail(_server_log["path"], 40) + "\n"
+            text += server_log_digest(_server_log["path"])
     if summary_path:
         with open(summary_path, "w") as f:
             f.write(text)
     elif text:
         terminalreporter.write_sep("=", "interop failures (client / step / what differed)")
         terminalreporter.write(text)
+
+
+def server_log_digest(path):
+    """Requests the server refused or failed and non-info lines, then the plain tail."""
+    try:
+        with open(path, "rb") as f:
+            lines = f.read().decode(errors="replace").splitlines()
+    except OSError:
+        return f"\n-- server stderr: {path} unreadable\n"
+    notable = [l for l in lines if not re.match(r"^\S+ info ", l) or re.search(r" [45]\d\d$", l)]
+    text = f"\n-- server stderr ({path}): errors and refused requests (last 25 of {len(notable)}):\n"
+    text += "\n".join(notable[-25:]) + "\n"
+    text += "\n-- server stderr tail:\n" + "\n".join(lines[-15:]) + "\n"
+    return text
 
 
 def tail(path, lines):
@@ -216,7 +230,9 @@ def client_env(server, extra=None):
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     })
-    for k in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+    # AWS_CA_BUNDLE (set on some machines) makes rclone's SDK fail before any request: every
+    # endpoint here is plain http on 127.0.0.1, so no CA bundle is needed.
+    for k in ("AWS_CA_BUNDLE", "AWS_PROFILE", "AWS_SESSION_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
         env.pop(k, None)
     env.update(extra or {})
     return env
@@ -245,7 +261,9 @@ def _show(cmd):
 
 
 def _last(text, n=1200):
-    text = text.strip()
+    # Drop the aws cli's \r-separated progress lines.
+    lines = [seg.strip() for seg in re.split(r"[\r\n]", text)]
+    text = "\n".join(seg for seg in lines if seg and not re.match(r"Completed .* remaining", seg))
     return text if len(text) <= n else "..." + text[-n:]
 
 
@@ -322,6 +340,14 @@ def assert_same_tree(expected_root, actual_root, what):
         f"{what}: trees differ: missing {missing[:10]}, unexpected {extra[:10]}, "
         f"different bytes {[(k, expected[k][0], actual[k][0]) for k in changed[:10]]}"
     )
+
+
+def head_etag(server, bucket, key):
+    """The ETag as the server sends it (s3cmd does not show it)."""
+    r = run(["curl", "-sS", "--noproxy", "*", "-I", "--aws-sigv4", "aws:amz:us-east-1:s3",
+             "--user", f"{ACCESS_KEY}:{SECRET_KEY}", f"{server.endpoint}/{bucket}/{key}"])
+    m = re.search(r"^etag:\s*(\S+)", r.out, re.M | re.I)
+    return m and m.group(1)
 
 
 @contextlib.contextmanager

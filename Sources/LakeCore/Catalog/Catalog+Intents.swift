@@ -24,8 +24,8 @@ struct PutIntent: Sendable, Equatable {
   var fileID: String?
   /// The multipart upload this write completes: its rows go in the same final transaction.
   var uploadID: String?
-  /// The part sizes of a multipart object (for `partNumber` reads).
-  var partSizes: [Int64]?
+  /// The parts of a multipart object (for `partNumber` reads and GetObjectAttributes).
+  var parts: PartLayout?
 }
 
 /// A DELETE between "intent committed" and "row deleted".
@@ -50,8 +50,8 @@ extension Catalog {
       try connection.update(
         """
         INSERT INTO intents (op, bucket, key, tmp_name, storage_path, fallback_path, size, etag,
-          metadata, created_ms, file_id, upload_id, part_sizes)
-        VALUES ('put', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+          metadata, created_ms, file_id, upload_id, part_sizes, part_checksums)
+        VALUES ('put', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
         """
       ) { (statement) throws(LakeError) in
         try statement.bind(1, intent.bucket)
@@ -65,7 +65,8 @@ extension Catalog {
         try statement.bind(9, Milliseconds.now())
         try statement.bind(10, intent.fileID)
         try statement.bind(11, intent.uploadID)
-        try statement.bind(12, intent.partSizes.map(PartSizes.encode))
+        try statement.bind(12, intent.parts.map { PartSizes.encode($0.sizes) })
+        try statement.bind(13, intent.parts?.encodedChecksums)
       }
       var recorded = intent
       recorded.id = connection.lastInsertRowID
@@ -112,7 +113,7 @@ extension Catalog {
     try write { (connection) throws(LakeError) -> ObjectInfo in
       try Self.deleteIntent(intent.id, on: connection)
       if let uploadID = intent.uploadID { try Self.deleteUpload(uploadID, on: connection) }
-      return try Self.upsertObject(object, partSizes: intent.partSizes, on: connection)
+      return try Self.upsertObject(object, parts: intent.parts, on: connection)
     }
   }
 
@@ -132,7 +133,7 @@ extension Catalog {
       try connection.run(
         """
         SELECT id, op, bucket, key, tmp_name, storage_path, fallback_path, size, etag, metadata,
-          object_seq, file_id, upload_id, part_sizes
+          object_seq, file_id, upload_id, part_sizes, part_checksums
         FROM intents ORDER BY id
         """
       ) { (statement) throws(LakeError) -> [Intent] in
@@ -171,6 +172,7 @@ extension Catalog {
         fallbackPath: statement.optionalText(6), size: statement.int64(7),
         etag: statement.text(8), metadata: MetadataCoding.decodeMetadata(statement.optionalText(9)),
         fileID: statement.optionalText(11), uploadID: statement.optionalText(12),
-        partSizes: statement.optionalText(13).flatMap(PartSizes.decode)))
+        parts: PartLayout(sizes: statement.optionalText(13), checksums: statement.optionalText(14))
+      ))
   }
 }

@@ -62,10 +62,12 @@ extension Catalog {
     ALTER TABLE objects ADD COLUMN tagging TEXT;
     ALTER TABLE objects ADD COLUMN checksum TEXT;
     ALTER TABLE objects ADD COLUMN part_sizes TEXT;
+    ALTER TABLE objects ADD COLUMN part_checksums TEXT;
 
     ALTER TABLE intents ADD COLUMN upload_id TEXT;
     ALTER TABLE intents ADD COLUMN file_id TEXT;
     ALTER TABLE intents ADD COLUMN part_sizes TEXT;
+    ALTER TABLE intents ADD COLUMN part_checksums TEXT;
 
     CREATE TABLE uploads (
       id TEXT NOT NULL PRIMARY KEY,

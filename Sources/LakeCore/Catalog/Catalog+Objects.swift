@@ -51,7 +51,7 @@ extension Catalog {
   /// Inserts or replaces the object row, logging a `put` change; returns the row with its new
   /// sequence number. Call inside a write.
   static func upsertObject(
-    _ info: ObjectInfo, partSizes: [Int64]? = nil, on connection: SQLiteConnection
+    _ info: ObjectInfo, parts: PartLayout? = nil, on connection: SQLiteConnection
   ) throws(LakeError) -> ObjectInfo {
     var info = info
     info.sequence = try recordChange(
@@ -59,8 +59,8 @@ extension Catalog {
       at: Int64((info.lastModified.timeIntervalSince1970 * 1000).rounded()), on: connection)
     try connection.update(
       """
-      INSERT OR REPLACE INTO objects (bucket, \(objectColumns), part_sizes)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+      INSERT OR REPLACE INTO objects (bucket, \(objectColumns), part_sizes, part_checksums)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
       """
     ) { (statement) throws(LakeError) in
       try statement.bind(1, info.bucket)
@@ -79,7 +79,8 @@ extension Catalog {
       try statement.bind(14, info.sequence)
       try statement.bind(15, MetadataCoding.encodeUser(info.metadata.tags))
       try statement.bind(16, info.metadata.checksum?.encoded)
-      try statement.bind(17, partSizes.map(PartSizes.encode))
+      try statement.bind(17, parts.map { PartSizes.encode($0.sizes) })
+      try statement.bind(18, parts?.encodedChecksums)
     }
     return info
   }
@@ -159,17 +160,21 @@ extension Catalog {
 }
 
 extension Catalog {
-  /// The part sizes of the key's row if it is version `sequence` and was assembled from parts.
-  func partSizes(bucket: String, key: String, sequence: Int64) throws(LakeError) -> [Int64]? {
-    try read { (connection) throws(LakeError) -> [Int64]? in
+  /// The part layout of the key's row if it is version `sequence` and was assembled from
+  /// parts.
+  func partLayout(bucket: String, key: String, sequence: Int64) throws(LakeError) -> PartLayout? {
+    try read { (connection) throws(LakeError) -> PartLayout? in
       try connection.run(
-        "SELECT part_sizes FROM objects WHERE bucket = ?1 AND key = ?2 AND seq = ?3"
-      ) { (statement) throws(LakeError) -> [Int64]? in
+        """
+        SELECT part_sizes, part_checksums FROM objects
+        WHERE bucket = ?1 AND key = ?2 AND seq = ?3
+        """
+      ) { (statement) throws(LakeError) -> PartLayout? in
         try statement.bind(1, bucket)
         try statement.bind(2, key)
         try statement.bind(3, sequence)
         guard try statement.step() else { return nil }
-        return statement.optionalText(0).flatMap(PartSizes.decode)
+        return PartLayout(sizes: statement.optionalText(0), checksums: statement.optionalText(1))
       }
     }
   }

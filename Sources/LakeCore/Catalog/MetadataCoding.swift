@@ -36,6 +36,19 @@ enum MetadataCoding {
   }
 }
 
+extension PartLayout {
+  /// The checksums as catalog text: base64 values joined by commas.
+  var encodedChecksums: String? { checksums?.joined(separator: ",") }
+
+  /// The layout of `sizes` and `checksums` texts; nil without sizes. Checksums that do not
+  /// match the part count are dropped.
+  init?(sizes sizeText: String?, checksums checksumText: String?) {
+    guard let sizes = sizeText.flatMap(PartSizes.decode) else { return nil }
+    let checksums = checksumText.map { $0.split(separator: ",").map(String.init) }
+    self.init(sizes: sizes, checksums: checksums?.count == sizes.count ? checksums : nil)
+  }
+}
+
 /// The sizes of a multipart object's parts, in order, as catalog text: runs of equal sizes
 /// as `size*count`, comma-separated (`8388608*12,1234`), so 10,000 equal parts stay short.
 enum PartSizes {

@@ -62,6 +62,18 @@ public struct CompletedPart: Sendable, Equatable {
   }
 }
 
+/// The parts a multipart object was completed from, numbered 1…N in order.
+public struct PartLayout: Sendable, Equatable {
+  public var sizes: [Int64]
+  /// The parts' additional checksums (base64), when the upload had them, one per part.
+  public var checksums: [String]?
+
+  public init(sizes: [Int64], checksums: [String]? = nil) {
+    self.sizes = sizes
+    self.checksums = checksums
+  }
+}
+
 /// The rules a CompleteMultipartUpload is checked against.
 public struct MultipartLimits: Sendable, Equatable {
   /// Every part but the last must be at least this long (S3: 5 MiB).

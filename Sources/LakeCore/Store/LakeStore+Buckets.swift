@@ -28,7 +28,7 @@ extension LakeStore {
     try checkOpen()
     try pruneLock.withExclusive { () throws(LakeError) in
       let uploads = try catalog.deleteBucket(name)
-      uploads.forEach(removeUploadDirectory)
+      uploads.forEach(removeUploadDirectoryLater)
       let overflowRemoved = removeEmptyTree(in: layout.overflow, name)
       let directoryRemoved = removeEmptyTree(in: layout.root, name)
       let leftovers = !(overflowRemoved && directoryRemoved)

@@ -60,7 +60,7 @@ extension LakeStore {
   /// Complete). Throws as `commit` does; the caller aborts the writer on error.
   func commit(
     _ writer: ObjectWriter, sealed: ObjectWriter.Sealed, etag: String, metadata: ObjectMetadata,
-    condition: WriteCondition, uploadID: String? = nil, partSizes: [Int64]? = nil
+    condition: WriteCondition, uploadID: String? = nil, parts: PartLayout? = nil
   ) throws(LakeError) -> ObjectInfo {
     if condition != .none {
       // Fail fast without an intent; the check that counts is repeated under the lock.
@@ -74,7 +74,7 @@ extension LakeStore {
         id: 0, bucket: writer.bucket, key: writer.key, tmpName: sealed.tmpName,
         storagePath: plan.preferredPath, fallbackPath: plan.fallbackPath, size: sealed.size,
         etag: etag, metadata: metadata, fileID: sealed.fileID, uploadID: uploadID,
-        partSizes: partSizes))
+        parts: parts))
     let stripe = keyLocks.stripe(bucket: writer.bucket, key: writer.key)
     let (info, replaced) = try stripe.withLock { () throws(LakeError) -> (ObjectInfo, String?) in
       try commitHoldingLock(

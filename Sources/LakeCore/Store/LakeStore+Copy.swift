@@ -23,7 +23,7 @@ extension LakeStore {
     defer { FileOps.closeDescriptor(opened.descriptor) }
     let source = opened.info
     if let expectedSequence, expectedSequence != source.sequence { throw .preconditionFailed }
-    let partSizes = try catalog.partSizes(
+    let parts = try catalog.partLayout(
       bucket: sourceBucket, key: sourceKey, sequence: source.sequence)
     let writer = try makeWriter(bucket: bucket, key: key, expectedSize: source.size)
     do throws(LakeError) {
@@ -32,7 +32,7 @@ extension LakeStore {
       let sealed = try writer.seal()
       return try commit(
         writer, sealed: sealed, etag: source.etag, metadata: metadata, condition: condition,
-        partSizes: partSizes)
+        parts: parts)
     } catch {
       writer.abort()
       throw error

@@ -122,7 +122,7 @@ extension LakeStore {
     try requireBucket(bucket)
     try checkCatalogFault(.catalogCommit, bucket: bucket, key: key)
     try catalog.abortUpload(uploadID, bucket: bucket, key: key)
-    removeUploadDirectory(uploadID)
+    removeUploadDirectoryLater(uploadID)
   }
 
   /// Assembles the listed parts, in order, into the key's object and removes the upload.
@@ -162,8 +162,8 @@ extension LakeStore {
         let etag = Hex.encode(Array(Insecure.MD5.hash(data: md5s))) + "-\(chosen.count)"
         let info = try commit(
           writer, sealed: sealed, etag: etag, metadata: metadata, condition: condition,
-          uploadID: uploadID, partSizes: chosen.map(\.part.size))
-        removeUploadDirectory(uploadID)
+          uploadID: uploadID, parts: Self.layout(of: chosen.map(\.part)))
+        removeUploadDirectoryLater(uploadID)
         return info
       } catch {
         writer.abort()
@@ -236,7 +236,7 @@ extension LakeStore {
       for upload in batch {
         do throws(LakeError) {
           try catalog.abortUpload(upload.id, bucket: upload.bucket, key: upload.key)
-          removeUploadDirectory(upload.id)
+          removeUploadDirectoryLater(upload.id)
           aborted += 1
         } catch {
           skipped.insert(upload.id)
@@ -253,13 +253,20 @@ extension LakeStore {
     return try catalog.uploads(initiatedBefore: Milliseconds.of(cutoff), limit: limit)
   }
 
-  /// The part sizes of a multipart object, if the key's current row is version `sequence`
-  /// and was completed from parts; nil otherwise.
-  public func partSizes(bucket: String, key: String, sequence: Int64) throws(LakeError)
-    -> [Int64]?
+  /// The parts of a multipart object, if the key's current row is version `sequence` and
+  /// was completed from parts; nil otherwise.
+  public func partLayout(bucket: String, key: String, sequence: Int64) throws(LakeError)
+    -> PartLayout?
   {
     try checkOpen()
-    return try catalog.partSizes(bucket: bucket, key: key, sequence: sequence)
+    return try catalog.partLayout(bucket: bucket, key: key, sequence: sequence)
+  }
+
+  /// The layout of the chosen parts; checksums only when every part has one.
+  static func layout(of parts: [UploadedPart]) -> PartLayout {
+    let checksums = parts.compactMap(\.checksum)
+    return PartLayout(
+      sizes: parts.map(\.size), checksums: checksums.count == parts.count ? checksums : nil)
   }
 
   /// 64 lowercase hex digits: the creation time in nanoseconds (16 digits, so uploads of one
@@ -305,6 +312,17 @@ extension LakeStore {
   static func isUploadID(_ text: String) -> Bool {
     text.utf8.count == 64
       && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+  }
+
+  /// Queues ``removeUploadDirectory(_:)`` on the cleanup queue: the upload's rows are gone,
+  /// so nothing reads its files any more.
+  func removeUploadDirectoryLater(_ uploadID: String) {
+    cleanup.async { self.removeUploadDirectory(uploadID) }
+  }
+
+  /// Waits until the part files queued for removal are gone (tests, `close`).
+  func waitForCleanup() {
+    cleanup.sync {}
   }
 
   /// Deletes an upload's directory and every file in it (best effort: recovery sweeps what

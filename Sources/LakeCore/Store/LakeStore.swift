@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import Synchronization
@@ -18,6 +19,9 @@ public final class LakeStore: Sendable {
   let keyLocks: KeyLockTable
   let objectCache: ObjectInfoCache
   let pruneLock = PruneLock()
+  /// Removes the part files of completed and aborted uploads after the request was answered
+  /// (unlinking a large file takes tens of milliseconds; recovery sweeps what is left).
+  let cleanup = DispatchQueue(label: "lakestore.upload-cleanup", qos: .utility)
   private let isClosed = Atomic<Bool>(false)
 
   /// Opens the store at `dataDirectory`: creates the directory layout if needed, takes the
@@ -43,14 +47,21 @@ public final class LakeStore: Sendable {
   }
 
   deinit {
-    close()
+    // No cleanup job is pending (each holds the store), and this may run on the cleanup
+    // queue itself, so do not wait for it.
+    close(waitingForCleanup: false)
   }
 
-  /// Checkpoints the WAL, closes the catalog connections and releases the directory lock.
-  /// Idempotent. Waits for in-flight catalog reads; calls made afterwards throw
+  /// Waits for queued removals of completed or aborted uploads' part files, checkpoints the
+  /// WAL, closes the catalog connections and releases the directory lock. Idempotent. Waits for in-flight catalog reads; calls made afterwards throw
   /// `.catalog("store is closed")`. Open `ObjectWriter`s may still be aborted.
   public func close() {
+    close(waitingForCleanup: true)
+  }
+
+  private func close(waitingForCleanup: Bool) {
     guard !isClosed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+    if waitingForCleanup { waitForCleanup() }
     catalog.close()
     layout.releaseLock()
   }
