@@ -65,8 +65,8 @@ extension S3RequestHandler {
     return xmlResponse(xml)
   }
 
-  /// S3 requires an integrity header on some requests (DeleteObjects): `Content-MD5`, checked
-  /// here, or an `x-amz-checksum-*` header.
+  /// S3 requires an integrity header on some requests (DeleteObjects): `Content-MD5` or an
+  /// `x-amz-checksum-*` header, each checked against the body (`BadDigest`).
   func checkIntegrityHeader(_ request: S3Request, _ body: [UInt8]) throws {
     if let md5Text = request.header("content-md5") {
       guard let data = Data(base64Encoded: md5Text), data.count == 16 else {
@@ -77,13 +77,17 @@ extension S3RequestHandler {
       }
       return
     }
-    let hasChecksum = request.head.headers.contains { header in
-      header.name.lowercased().hasPrefix("x-amz-checksum-")
-        && header.name.lowercased() != "x-amz-checksum-type"
+    let headers = request.head.headers.map { (name: $0.name, value: $0.value) }
+    guard let checksum = try ChecksumRequest.parse(headers), let expected = checksum.expected
+    else {
+      throw S3Error(.invalidRequest, "Missing required header for this request: Content-MD5")
     }
-    guard hasChecksum else {
+    var state = Checksum(checksum.algorithm)
+    body.withUnsafeBytes { state.update($0) }
+    guard state.finalize() == expected else {
       throw S3Error(
-        .invalidRequest, "Missing required header for this request: Content-MD5")
+        .badDigest,
+        "The \(checksum.algorithm.rawValue) you specified did not match the calculated checksum.")
     }
   }
 }

@@ -322,6 +322,17 @@ def test_delete_objects_requires_an_integrity_header(c, small_parts):
     assert status == 200 and b"<Deleted><Key>keep</Key></Deleted>" in body
     status, _, body = signed("POST", url, b"<Delete><Object><Key>x</Key>", headers={"Content-MD5": base64.b64encode(hashlib.md5(b"<Delete><Object><Key>x</Key>").digest()).decode()})
     assert status == 400 and b"<Code>MalformedXML</Code>" in body
+    import zlib
+
+    def crc(data):
+        return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+    c.put_object(Bucket="mpu", Key="keep", Body=b"x")
+    status, _, body = signed("POST", url, doc, headers={"x-amz-checksum-crc32": crc(b"other")})
+    assert status == 400 and b"<Code>BadDigest</Code>" in body
+    assert c.get_object(Bucket="mpu", Key="keep")["Body"].read() == b"x"
+    status, _, body = signed("POST", url, doc, headers={"x-amz-checksum-crc32": crc(doc)})
+    assert status == 200 and b"<Deleted><Key>keep</Key></Deleted>" in body
 
 
 # --- expiry ------------------------------------------------------------------------------
