@@ -103,8 +103,8 @@ def test_encoding_type_url(s3, filled):
 
 
 def test_max_keys_zero_and_bad_token(s3, filled):
-    got = s3.list_objects_v2(Bucket=filled, MaxKeys=0)
-    assert got["KeyCount"] == 0 and got["IsTruncated"] is True
+    got = s3.list_objects_v2(Bucket=filled, MaxKeys=0)  # an empty page, not truncated (issue 12)
+    assert got["KeyCount"] == 0 and got["IsTruncated"] is False
     with pytest.raises(botocore.exceptions.ClientError) as e:
         s3.list_objects_v2(Bucket=filled, ContinuationToken="not-a-token!")
     assert e.value.response["Error"]["Code"] == "InvalidArgument"
