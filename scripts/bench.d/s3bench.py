@@ -120,10 +120,12 @@ def cmd_seed(args):
 
 
 def cmd_presign(args):
-    """A Lua file defining `paths`, presigned PUT paths (SigV4 query auth, X-Amz-SignedHeaders
-    host, UNSIGNED-PAYLOAD, as boto3's generate_presigned_url makes them) that wrk replays:
-    the server verifies the full signature on every request. Signed here with hmac/hashlib
-    because boto3 takes ~1 ms per URL."""
+    """A Lua file replayed by wrk: `--method PUT` or `GET` presigned paths (SigV4 query auth,
+    X-Amz-SignedHeaders host, UNSIGNED-PAYLOAD, as boto3's generate_presigned_url makes them)
+    in a table `paths`, or with `--headers` Authorization-header signed GETs in a table
+    `signed` of {path, x-amz-date, Authorization} (valid within the server's clock skew, 15
+    minutes). The server verifies the full signature on every request. Signed here with
+    hmac/hashlib because boto3 takes ~1 ms per URL."""
     import datetime
     import hashlib
     import hmac
@@ -136,6 +138,11 @@ def cmd_presign(args):
 
     def mac(key, text):
         return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+    def sign(canonical):
+        to_sign = "AWS4-HMAC-SHA256\n%s\n%s\n%s" % (
+            amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest())
+        return hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
 
     signing_key = mac(mac(mac(mac(("AWS4" + args.secret_key).encode(), day), "us-east-1"), "s3"),
                       "aws4_request")
@@ -152,14 +159,19 @@ def cmd_presign(args):
         )
     )
     with open(args.out, "w") as out:
-        out.write("paths = {\n")
+        out.write("signed = {\n" if args.headers else "paths = {\n")
         for i in range(args.count):
             path = "/" + args.bucket + "/" + quote(object_key(args.prefix, i), SAFE + "/")
-            canonical = f"PUT\n{path}\n{query}\nhost:{host}\n\nhost\nUNSIGNED-PAYLOAD"
-            to_sign = "AWS4-HMAC-SHA256\n%s\n%s\n%s" % (
-                amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest())
-            signature = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
-            out.write(f'  "{path}?{query}&X-Amz-Signature={signature}",\n')
+            if args.headers:
+                names = "host;x-amz-content-sha256;x-amz-date"
+                canonical = (f"GET\n{path}\n\nhost:{host}\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n"
+                             f"x-amz-date:{amz_date}\n\n{names}\nUNSIGNED-PAYLOAD")
+                authorization = (f"AWS4-HMAC-SHA256 Credential={args.access_key}/{scope}, "
+                                 f"SignedHeaders={names}, Signature={sign(canonical)}")
+                out.write(f'  {{"{path}", "{amz_date}", "{authorization}"}},\n')
+            else:
+                canonical = f"{args.method}\n{path}\n{query}\nhost:{host}\n\nhost\nUNSIGNED-PAYLOAD"
+                out.write(f'  "{path}?{query}&X-Amz-Signature={sign(canonical)}",\n')
         out.write("}\n")
 
 
@@ -376,6 +388,8 @@ def main():
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--prefix", default="put/obj-")
     p.add_argument("--out", required=True)
+    p.add_argument("--method", default="PUT", choices=["GET", "PUT"])
+    p.add_argument("--headers", action="store_true", help="Authorization-header GETs instead")
     p.set_defaults(func=cmd_presign)
     p = s3("list")
     p.add_argument("--case", action="append", required=True)
