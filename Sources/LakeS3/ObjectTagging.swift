@@ -22,13 +22,7 @@ public enum ObjectTagging {
   /// Parses a `<Tagging><TagSet><Tag><Key/><Value/></Tag>…</TagSet></Tagging>` document.
   /// Throws `MalformedXML` or `InvalidTag`.
   public static func parseDocument(_ bytes: [UInt8]) throws(S3Error) -> [String: String] {
-    let root: XMLElement
-    do {
-      root = try XMLReader.parse(bytes)
-    } catch {
-      throw S3Error(.malformedXML)
-    }
-    guard root.name == "Tagging", let set = root.child("TagSet") else {
+    guard let set = try XMLReader.document(bytes, root: "Tagging").child("TagSet") else {
       throw S3Error(.malformedXML)
     }
     var pairs: [(name: String, value: String)] = []

@@ -144,21 +144,9 @@ extension S3Router {
     if let d = value("delimiter"), !d.isEmpty { p.delimiter = d }
     if let text = value("max-keys") {
       // S3 takes a 32-bit signed integer here: 0...2147483647, anything else is refused.
-      guard let n = Int32(text), n >= 0 else {
-        throw S3Error(
-          .invalidArgument, "Provided max-keys not an integer or within integer range",
-          extra: [("ArgumentName", "max-keys"), ("ArgumentValue", text)])
-      }
-      p.maxKeys = min(Int(n), 1000)
+      p.maxKeys = min(try count(text, name: "max-keys"), 1000)
     }
-    if let encoding = value("encoding-type") {
-      guard encoding.lowercased() == "url" else {
-        throw S3Error(
-          .invalidArgument, "Invalid Encoding Method specified in Request",
-          extra: [("ArgumentName", "encoding-type"), ("ArgumentValue", encoding)])
-      }
-      p.encodingTypeURL = true
-    }
+    p.encodingTypeURL = try encodingTypeURL(value)
     if v2 {
       p.continuationToken = value("continuation-token")
       p.startAfter = value("start-after")
@@ -181,7 +169,18 @@ extension S3Router {
     return number
   }
 
-  /// A non-negative 32-bit count (`max-uploads`, `max-parts`, markers).
+  /// `encoding-type`: only `url` (any case) is known; `InvalidArgument` otherwise.
+  func encodingTypeURL(_ value: (String) -> String?) throws(S3Error) -> Bool {
+    guard let encoding = value("encoding-type") else { return false }
+    guard encoding.lowercased() == "url" else {
+      throw S3Error(
+        .invalidArgument, "Invalid Encoding Method specified in Request",
+        extra: [("ArgumentName", "encoding-type"), ("ArgumentValue", encoding)])
+    }
+    return true
+  }
+
+  /// A non-negative 32-bit count (`max-keys`, `max-uploads`, `max-parts`, markers).
   func count(_ text: String, name: String) throws(S3Error) -> Int {
     guard let n = Int32(text), n >= 0 else {
       throw S3Error(
@@ -217,14 +216,7 @@ extension S3Router {
     if let text = value("max-uploads") {
       p.maxUploads = min(try count(text, name: "max-uploads"), 1000)
     }
-    if let encoding = value("encoding-type") {
-      guard encoding.lowercased() == "url" else {
-        throw S3Error(
-          .invalidArgument, "Invalid Encoding Method specified in Request",
-          extra: [("ArgumentName", "encoding-type"), ("ArgumentValue", encoding)])
-      }
-      p.encodingTypeURL = true
-    }
+    p.encodingTypeURL = try encodingTypeURL(value)
     return p
   }
 }

@@ -240,3 +240,18 @@ public enum XMLReader {
     }
   }
 }
+
+extension XMLReader {
+  /// Parses a request document whose root element must be `root`: 400 `MalformedXML` for
+  /// anything else (the answer S3 gives for every unreadable request document).
+  public static func document(_ bytes: [UInt8], root: String) throws(S3Error) -> XMLElement {
+    let element: XMLElement
+    do {
+      element = try parse(bytes)
+    } catch {
+      throw S3Error(.malformedXML)
+    }
+    guard element.name == root else { throw S3Error(.malformedXML) }
+    return element
+  }
+}

@@ -81,13 +81,7 @@ extension S3RequestHandler {
   }
 
   func checkLocationConstraint(_ bytes: [UInt8]) throws {
-    let root: XMLElement
-    do {
-      root = try XMLReader.parse(bytes)
-    } catch {
-      throw S3Error(.malformedXML)
-    }
-    guard root.name == "CreateBucketConfiguration" else { throw S3Error(.malformedXML) }
+    let root = try XMLReader.document(bytes, root: "CreateBucketConfiguration")
     let constraint = root.child("LocationConstraint")?.text ?? ""
     if constraint.isEmpty { return }
     if configuration.region == "us-east-1" && constraint == "us-east-1" {

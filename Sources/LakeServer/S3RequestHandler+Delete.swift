@@ -13,13 +13,7 @@ extension S3RequestHandler {
   func deleteObjects(_ bucket: String, _ request: S3Request) throws -> HTTPResponse {
     let document = try readDocument(request, limit: Self.maxDocumentBytes)
     try checkIntegrityHeader(request, document)
-    let root: XMLElement
-    do {
-      root = try XMLReader.parse(document)
-    } catch {
-      throw S3Error(.malformedXML)
-    }
-    guard root.name == "Delete" else { throw S3Error(.malformedXML) }
+    let root = try XMLReader.document(document, root: "Delete")
     let objects = root.children.filter { $0.name == "Object" }
     guard !objects.isEmpty, objects.count <= Self.maxDeleteKeys,
       objects.allSatisfy({ $0.child("Key") != nil })

@@ -33,10 +33,7 @@ extension S3RequestHandler {
       page = try store.listObjects(
         bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, after: after, maxKeys: p.maxKeys)
     }
-    func encode(_ text: String) -> String {
-      // encoding-type=url: percent-encoding with a space as %20 (never '+') and '/' kept.
-      p.encodingTypeURL ? URIEncoding.encode(text, keepSlash: true) : text
-    }
+    func encode(_ text: String) -> String { listingText(text, urlEncoded: p.encodingTypeURL) }
     var xml = XMLWriter()
     xml.open("ListBucketResult", namespace: s3XMLNamespace)
     xml.element("Name", bucket)
@@ -72,12 +69,7 @@ extension S3RequestHandler {
       xml.element("StorageClass", "STANDARD")
       xml.close("Contents")
     }
-    for entry in page.entries {
-      guard case .commonPrefix(let prefix) = entry else { continue }
-      xml.open("CommonPrefixes")
-      xml.element("Prefix", encode(prefix))
-      xml.close("CommonPrefixes")
-    }
+    writeCommonPrefixes(&xml, page.commonPrefixes, urlEncoded: p.encodingTypeURL)
     xml.close("ListBucketResult")
     return xmlResponse(xml)
   }
@@ -117,9 +109,7 @@ extension S3RequestHandler {
     let after = p.marker.flatMap { $0.isEmpty ? nil : $0 }
     let page = try store.listObjects(
       bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, after: after, maxKeys: p.maxKeys)
-    func encode(_ text: String) -> String {
-      p.encodingTypeURL ? URIEncoding.encode(text, keepSlash: true) : text
-    }
+    func encode(_ text: String) -> String { listingText(text, urlEncoded: p.encodingTypeURL) }
     var xml = XMLWriter()
     xml.open("ListVersionsResult", namespace: s3XMLNamespace)
     xml.element("Name", bucket)
@@ -147,12 +137,7 @@ extension S3RequestHandler {
       xml.element("StorageClass", "STANDARD")
       xml.close("Version")
     }
-    for entry in page.entries {
-      guard case .commonPrefix(let prefix) = entry else { continue }
-      xml.open("CommonPrefixes")
-      xml.element("Prefix", encode(prefix))
-      xml.close("CommonPrefixes")
-    }
+    writeCommonPrefixes(&xml, page.commonPrefixes, urlEncoded: p.encodingTypeURL)
     xml.close("ListVersionsResult")
     return xmlResponse(xml)
   }
@@ -165,5 +150,32 @@ extension S3RequestHandler {
     xml.open("VersioningConfiguration", namespace: s3XMLNamespace)
     xml.close("VersioningConfiguration")
     return xmlResponse(xml)
+  }
+}
+
+extension S3RequestHandler {
+  /// A key, prefix, delimiter or marker as a listing answers it: with `encoding-type=url`,
+  /// percent-encoded with a space as `%20` (never `+`) and `/` kept.
+  func listingText(_ text: String, urlEncoded: Bool) -> String {
+    urlEncoded ? URIEncoding.encode(text, keepSlash: true) : text
+  }
+
+  /// One `<CommonPrefixes><Prefix>` per rolled-up prefix, in order.
+  func writeCommonPrefixes(_ xml: inout XMLWriter, _ prefixes: [String], urlEncoded: Bool) {
+    for prefix in prefixes {
+      xml.open("CommonPrefixes")
+      xml.element("Prefix", listingText(prefix, urlEncoded: urlEncoded))
+      xml.close("CommonPrefixes")
+    }
+  }
+}
+
+extension ListPage {
+  /// The common prefixes among the entries, in order.
+  var commonPrefixes: [String] {
+    entries.compactMap { entry in
+      if case .commonPrefix(let prefix) = entry { return prefix }
+      return nil
+    }
   }
 }

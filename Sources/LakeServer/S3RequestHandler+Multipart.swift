@@ -79,13 +79,7 @@ extension S3RequestHandler {
   func completedParts(_ bytes: [UInt8]) throws -> (
     [CompletedPart], [Int: (ChecksumAlgorithm, String)]
   ) {
-    let root: XMLElement
-    do {
-      root = try XMLReader.parse(bytes)
-    } catch {
-      throw S3Error(.malformedXML)
-    }
-    guard root.name == "CompleteMultipartUpload" else { throw S3Error(.malformedXML) }
+    let root = try XMLReader.document(bytes, root: "CompleteMultipartUpload")
     var parts: [CompletedPart] = []
     var checksums: [Int: (ChecksumAlgorithm, String)] = [:]
     for element in root.children where element.name == "Part" {
@@ -212,9 +206,7 @@ extension S3RequestHandler {
     let page = try store.listMultipartUploads(
       bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, keyMarker: p.keyMarker,
       uploadIDMarker: p.uploadIDMarker, maxUploads: p.maxUploads)
-    func encode(_ text: String) -> String {
-      p.encodingTypeURL ? URIEncoding.encode(text, keepSlash: true) : text
-    }
+    func encode(_ text: String) -> String { listingText(text, urlEncoded: p.encodingTypeURL) }
     var xml = XMLWriter()
     xml.open("ListMultipartUploadsResult", namespace: s3XMLNamespace)
     xml.element("Bucket", bucket)
@@ -242,11 +234,7 @@ extension S3RequestHandler {
       }
       xml.close("Upload")
     }
-    for prefix in page.commonPrefixes {
-      xml.open("CommonPrefixes")
-      xml.element("Prefix", encode(prefix))
-      xml.close("CommonPrefixes")
-    }
+    writeCommonPrefixes(&xml, page.commonPrefixes, urlEncoded: p.encodingTypeURL)
     xml.close("ListMultipartUploadsResult")
     return xmlResponse(xml)
   }
