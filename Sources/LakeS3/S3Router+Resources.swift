@@ -94,10 +94,10 @@ extension S3Router {
       case "GET":
         var parameters = ListPartsParameters(uploadID: uploadID)
         if let text = value("max-parts") {
-          parameters.maxParts = min(try count(text, name: "max-parts"), 1000)
+          parameters.maxParts = min(try Self.count(text, name: "max-parts"), 1000)
         }
         if let text = value("part-number-marker") {
-          parameters.partNumberMarker = try count(text, name: "part-number-marker")
+          parameters.partNumberMarker = try Self.count(text, name: "part-number-marker")
         }
         return .listParts(bucket: bucket, key: key, parameters)
       default:
@@ -144,7 +144,7 @@ extension S3Router {
     if let d = value("delimiter"), !d.isEmpty { p.delimiter = d }
     if let text = value("max-keys") {
       // S3 takes a 32-bit signed integer here: 0...2147483647, anything else is refused.
-      p.maxKeys = min(try count(text, name: "max-keys"), 1000)
+      p.maxKeys = min(try Self.count(text, name: "max-keys"), 1000)
     }
     p.encodingTypeURL = try encodingTypeURL(value)
     if v2 {
@@ -181,7 +181,9 @@ extension S3Router {
   }
 
   /// A non-negative 32-bit count (`max-keys`, `max-uploads`, `max-parts`, markers).
-  func count(_ text: String, name: String) throws(S3Error) -> Int {
+  /// A non-negative 32-bit count given in a query parameter or header `name`
+  /// (`InvalidArgument` otherwise).
+  public static func count(_ text: String, name: String) throws(S3Error) -> Int {
     guard let n = Int32(text), n >= 0 else {
       throw S3Error(
         .invalidArgument, "Provided \(name) not an integer or within integer range",
@@ -214,7 +216,7 @@ extension S3Router {
     if let m = value("key-marker"), !m.isEmpty { p.keyMarker = m }
     if let m = value("upload-id-marker"), !m.isEmpty { p.uploadIDMarker = m }
     if let text = value("max-uploads") {
-      p.maxUploads = min(try count(text, name: "max-uploads"), 1000)
+      p.maxUploads = min(try Self.count(text, name: "max-uploads"), 1000)
     }
     p.encodingTypeURL = try encodingTypeURL(value)
     return p

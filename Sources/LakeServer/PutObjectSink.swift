@@ -51,10 +51,12 @@ final class PutObjectSink: HTTPBodySink {
     self.bucket = bucket
     self.key = key
     var checksum = try ChecksumRequest.parse(request.head.headers.map { ($0.name, $0.value) })
+    var upload: MultipartUpload?
     if case .uploadPart(_, _, let uploadID, let number) = request.operation {
       target = .part(uploadID: uploadID, number: number)
-      let upload = try handler.store.multipartUpload(id: uploadID, bucket: bucket, key: key)
-      checksum = try Self.partChecksum(checksum, upload: upload)
+      let found = try handler.store.multipartUpload(id: uploadID, bucket: bucket, key: key)
+      checksum = try Self.partChecksum(checksum, upload: found)
+      upload = found
     } else {
       var metadata = try handler.objectMetadata(request)
       metadata.contentEncoding = Self.storedContentEncoding(metadata.contentEncoding)
@@ -113,14 +115,12 @@ final class PutObjectSink: HTTPBodySink {
     var digests: [any ObjectDigest] = []
     if let sha { digests.append(sha) }
     if let checksumDigest { digests.append(checksumDigest) }
-    switch target {
-    case .object:
+    if let upload {
+      writer = try handler.store.makePartWriter(
+        for: upload, expectedSize: declaredLength, digests: digests)
+    } else {
       writer = try handler.store.makeWriter(
         bucket: bucket, key: key, expectedSize: declaredLength, digests: digests)
-    case .part(let uploadID, _):
-      writer = try handler.store.makePartWriter(
-        uploadID: uploadID, bucket: bucket, key: key, expectedSize: declaredLength,
-        digests: digests)
     }
   }
 

@@ -76,11 +76,6 @@ extension S3RequestHandler {
   /// A non-negative 32-bit count from a header, nil when absent; `InvalidArgument` otherwise.
   func headerCount(_ request: S3Request, _ name: String) throws -> Int? {
     guard let text = request.header(name) else { return nil }
-    guard let value = Int32(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-      throw S3Error(
-        .invalidArgument, "\(name) must be a non-negative integer",
-        extra: [("ArgumentName", name), ("ArgumentValue", text)])
-    }
-    return Int(value)
+    return try S3Router.count(text.trimmingCharacters(in: .whitespaces), name: name)
   }
 }

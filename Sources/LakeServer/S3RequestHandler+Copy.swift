@@ -66,8 +66,7 @@ extension S3RequestHandler {
     let checksum = try PutObjectSink.partChecksum(nil, upload: upload)
     let digest = checksum.map { ChecksumDigest($0.algorithm) }
     let writer = try store.makePartWriter(
-      uploadID: uploadID, bucket: bucket, key: key, expectedSize: length,
-      digests: digest.map { [$0] } ?? [])
+      for: upload, expectedSize: length, digests: digest.map { [$0] } ?? [])
     do {
       try store.copyRange(
         sourceBucket: source.bucket, sourceKey: source.key, expectedSequence: info.sequence,
@@ -116,24 +115,11 @@ extension S3RequestHandler {
 
   /// The `x-amz-copy-source-if-*` conditions, in S3's order; any failure is 412.
   func checkCopySourceConditions(_ request: S3Request, _ info: ObjectInfo) throws {
-    let modified = info.lastModified.timeIntervalSince1970.rounded(.down)
-    func date(_ name: String) -> Double? {
-      request.header(name).flatMap(S3Date.parseHTTPDate)?.timeIntervalSince1970
-    }
-    func fail(_ name: String) -> S3Error {
-      S3Error(.preconditionFailed, extra: [("Condition", name)])
-    }
-    if let ifMatch = request.header("x-amz-copy-source-if-match") {
-      if !ETag.listMatches(ifMatch, etag: info.etag) { throw fail("x-amz-copy-source-If-Match") }
-    } else if let since = date("x-amz-copy-source-if-unmodified-since"), modified > since {
-      throw fail("x-amz-copy-source-If-Unmodified-Since")
-    }
-    if let ifNoneMatch = request.header("x-amz-copy-source-if-none-match") {
-      if ETag.listMatches(ifNoneMatch, etag: info.etag) {
-        throw fail("x-amz-copy-source-If-None-Match")
-      }
-    } else if let since = date("x-amz-copy-source-if-modified-since"), modified <= since {
-      throw fail("x-amz-copy-source-If-Modified-Since")
+    switch evaluateConditions(request, info: info, prefix: "x-amz-copy-source-") {
+    case .proceed: return
+    case .failed(let name), .notModified(let name):
+      throw S3Error(.preconditionFailed, extra: [("Condition", name)])
     }
   }
+
 }

@@ -34,11 +34,7 @@ extension S3RequestHandler {
           try store.deleteObject(bucket: bucket, key: key)
           failure = nil
         } catch {
-          if case .io = error { logger.error("DeleteObjects \(bucket)/\(key) failed: \(error)") }
-          if case .catalog = error {
-            logger.error("DeleteObjects \(bucket)/\(key) failed: \(error)")
-          }
-          failure = S3Error(lake: error)
+          failure = s3Error(for: error, what: "DeleteObjects \(bucket)/\(key)")
         }
       }
       if let failure {

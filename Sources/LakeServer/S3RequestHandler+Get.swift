@@ -152,28 +152,34 @@ extension S3RequestHandler {
   /// The outcome of a GET/HEAD's conditional headers.
   enum ConditionOutcome: Equatable {
     case proceed
-    case notModified
+    /// 304 for a GET, naming the header that decided it.
+    case notModified(String)
     /// 412, naming the header that failed.
     case failed(String)
   }
 
   /// RFC 9110 §13.2.2 evaluation order, which S3 follows: If-Match, else If-Unmodified-Since
   /// (412); then If-None-Match, else If-Modified-Since (304). Unparseable dates are ignored.
-  func evaluateConditions(_ request: S3Request, info: ObjectInfo) -> ConditionOutcome {
+  /// `prefix` reads the same four headers of a copy source (`x-amz-copy-source-if-match`…).
+  func evaluateConditions(_ request: S3Request, info: ObjectInfo, prefix: String = "")
+    -> ConditionOutcome
+  {
     let modified = info.lastModified.timeIntervalSince1970.rounded(.down)
-    if let ifMatch = request.header("if-match") {
-      if !ETag.listMatches(ifMatch, etag: info.etag) { return .failed("If-Match") }
-    } else if let text = request.header("if-unmodified-since"),
-      let date = S3Date.parseHTTPDate(text)
-    {
-      if modified > date.timeIntervalSince1970 { return .failed("If-Unmodified-Since") }
+    func header(_ name: String) -> String? { request.header(prefix.lowercased() + name) }
+    func date(_ name: String) -> Double? {
+      header(name).flatMap(S3Date.parseHTTPDate)?.timeIntervalSince1970
     }
-    if let ifNoneMatch = request.header("if-none-match") {
-      if ETag.listMatches(ifNoneMatch, etag: info.etag) { return .notModified }
-    } else if let text = request.header("if-modified-since"),
-      let date = S3Date.parseHTTPDate(text)
-    {
-      if modified <= date.timeIntervalSince1970 { return .notModified }
+    if let ifMatch = header("if-match") {
+      if !ETag.listMatches(ifMatch, etag: info.etag) { return .failed(prefix + "If-Match") }
+    } else if let since = date("if-unmodified-since"), modified > since {
+      return .failed(prefix + "If-Unmodified-Since")
+    }
+    if let ifNoneMatch = header("if-none-match") {
+      if ETag.listMatches(ifNoneMatch, etag: info.etag) {
+        return .notModified(prefix + "If-None-Match")
+      }
+    } else if let since = date("if-modified-since"), modified <= since {
+      return .notModified(prefix + "If-Modified-Since")
     }
     return .proceed
   }

@@ -112,18 +112,23 @@ final class S3RequestHandler: HTTPHandler {
     case let error as S3Error:
       response = errorResponse(error, head: head, requestID: requestID)
     case let error as LakeError:
-      switch error {
-      case .io, .catalog:
-        // A failing disk or catalog: the operator needs the step, path and errno.
-        logger.error("request \(requestID) failed: \(error)")
-      default: break
-      }
-      response = errorResponse(S3Error(lake: error), head: head, requestID: requestID)
+      response = errorResponse(
+        s3Error(for: error, what: "request \(requestID)"), head: head, requestID: requestID)
     default:
       logger.error("request \(requestID) failed: \(error)")
       response = errorResponse(S3Error(.internalError), head: head, requestID: requestID)
     }
     return stamped(response, requestID)
+  }
+
+  /// The S3 error for a storage error. Disk and catalog failures (`.io`, `.catalog`) are logged
+  /// first: the operator needs the step, path and errno; `what` names the request or key.
+  func s3Error(for error: LakeError, what: String) -> S3Error {
+    switch error {
+    case .io, .catalog: logger.error("\(what) failed: \(error)")
+    default: break
+    }
+    return S3Error(lake: error)
   }
 
   /// `response` with the request ID headers every S3 response carries.

@@ -230,7 +230,7 @@ final class MultipartTests: XCTestCase {
     throws -> UploadedPart
   {
     let writer = try store.makePartWriter(
-      uploadID: upload.id, bucket: upload.bucket, key: upload.key)
+      for: store.multipartUpload(id: upload.id, bucket: upload.bucket, key: upload.key))
     try writer.write(bytes)
     return try store.commitPart(writer, uploadID: upload.id, number: number)
   }

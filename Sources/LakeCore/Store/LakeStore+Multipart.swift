@@ -37,20 +37,19 @@ extension LakeStore {
     return try catalog.upload(id, bucket: bucket, key: key)
   }
 
-  /// Starts receiving one part of upload `id`: a temp file the caller streams the part into,
-  /// then hands to ``commitPart(_:uploadID:number:expectedMD5:checksum:)``. Throws
-  /// `.noSuchBucket`, `.noSuchUpload`, `.io` (no temp file, or not enough free space for
+  /// Starts receiving one part of `upload` (as ``multipartUpload(id:bucket:key:)`` found
+  /// it): a temp file the caller streams the part into, then hands to
+  /// ``commitPart(_:uploadID:number:expectedMD5:checksum:)``, which checks again that the
+  /// upload is still open. Throws `.io` (no temp file, or not enough free space for
   /// `expectedSize`).
   public func makePartWriter(
-    uploadID: String, bucket: String, key: String, expectedSize: Int64? = nil,
-    digests: [any ObjectDigest] = []
+    for upload: MultipartUpload, expectedSize: Int64? = nil, digests: [any ObjectDigest] = []
   ) throws(LakeError) -> ObjectWriter {
     try checkOpen()
-    try validateKey(key)
-    _ = try multipartUpload(id: uploadID, bucket: bucket, key: key)
     try layout.checkFreeSpace(reserve: options.minFreeBytes, needed: expectedSize ?? 0)
     return try ObjectWriter(
-      bucket: bucket, key: key, layout: layout, writebackInterval: options.writebackInterval,
+      bucket: upload.bucket, key: upload.key, layout: layout,
+      writebackInterval: options.writebackInterval,
       minFreeBytes: options.minFreeBytes, digests: digests, faults: options.faults)
   }
 

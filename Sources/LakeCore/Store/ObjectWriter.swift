@@ -84,15 +84,24 @@ public final class ObjectWriter {
       throw error.lakeError("write", tmpPath)
     }
     digests.feed(bytes)
-    bytesWritten += Int64(bytes.count)
-    if writebackInterval > 0 && bytesWritten - writebackStart >= writebackInterval {
-      // The disk starts on this stretch while the next one arrives and is hashed, so the
-      // final fsync waits for little more than the tail. Failure only loses the head start.
-      _ = lake_start_writeback(descriptor, writebackStart, bytesWritten - writebackStart)
-      writebackStart = bytesWritten
+    if advance(by: Int64(bytes.count)) {
       // A body of unknown length is held to the free-space reserve as it grows.
       try layout.checkFreeSpace(reserve: minFreeBytes, needed: 0)
     }
+  }
+
+  /// Counts `count` more bytes written and, every `writebackInterval` bytes, asks the kernel
+  /// to start writing the last stretch back: the disk works on it while the next one arrives
+  /// and is hashed, so the final fsync waits for little more than the tail (a failure only
+  /// loses the head start). Returns whether a writeback was started.
+  private func advance(by count: Int64) -> Bool {
+    bytesWritten += count
+    guard writebackInterval > 0 && bytesWritten - writebackStart >= writebackInterval else {
+      return false
+    }
+    _ = lake_start_writeback(descriptor, writebackStart, bytesWritten - writebackStart)
+    writebackStart = bytesWritten
+    return true
   }
 
   /// Appends the first `length` bytes of the open file `source` without passing them through
@@ -106,11 +115,7 @@ public final class ObjectWriter {
     } catch {
       throw error.lakeError("copy \(path) into", tmpPath)
     }
-    bytesWritten += length
-    if writebackInterval > 0 && bytesWritten - writebackStart >= writebackInterval {
-      _ = lake_start_writeback(descriptor, writebackStart, bytesWritten - writebackStart)
-      writebackStart = bytesWritten
-    }
+    _ = advance(by: length)
   }
 
   /// Appends a byte array; see `write(_:)` for the contract.
