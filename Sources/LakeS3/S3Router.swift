@@ -41,9 +41,27 @@ public struct S3Router: Sendable {
     method: String, rawPath: String, rawQuery: String?, host: String?,
     header: (String) -> String?
   ) throws(S3Error) -> S3Operation {
+    try route(
+      method: method, rawPath: rawPath, query: Self.parseQuery(rawQuery), host: host,
+      header: header)
+  }
+
+  /// The decoded query parameters, or the error S3 answers for an undecodable query.
+  public static func parseQuery(_ rawQuery: String?) throws(S3Error)
+    -> [(name: String, value: String)]
+  {
     guard let query = URIEncoding.parseQuery(rawQuery) else {
       throw S3Error(.invalidArgument, "Couldn't parse the specified URI: bad query string.")
     }
+    return query
+  }
+
+  /// Decodes the request whose query is already parsed (``parseQuery(_:)``), so a caller that
+  /// also verifies a signature splits and decodes the query once.
+  public func route(
+    method: String, rawPath: String, query: [(name: String, value: String)], host: String?,
+    header: (String) -> String?
+  ) throws(S3Error) -> S3Operation {
     guard let path = URIEncoding.decode(rawPath, plusIsSpace: false), path.hasPrefix("/") else {
       throw S3Error(
         S3ErrorCode("InvalidURI", 400, "Couldn't parse the specified URI."), nil,

@@ -24,33 +24,100 @@ public enum SigV4 {
   public static func canonicalQuery(
     _ pairs: [(name: String, value: String)], excluding: Set<String> = []
   ) -> String {
-    var encoded: [(name: String, value: String)] = []
-    for pair in pairs where !excluding.contains(pair.name) {
-      encoded.append(
-        (
-          URIEncoding.encode(pair.name, keepSlash: false),
-          URIEncoding.encode(pair.value, keepSlash: false)
-        ))
+    // Every name and value encoded into one buffer; entries are sorted as byte ranges of it.
+    var bytes: [UInt8] = []
+    var entries: [(name: Range<Int>, value: Range<Int>)] = []
+    entries.reserveCapacity(pairs.count)
+    for pair in pairs where excluding.isEmpty || !excluding.contains(pair.name) {
+      let nameStart = bytes.count
+      URIEncoding.appendEncoded(pair.name.utf8, to: &bytes, keepSlash: false)
+      let valueStart = bytes.count
+      URIEncoding.appendEncoded(pair.value.utf8, to: &bytes, keepSlash: false)
+      entries.append((nameStart..<valueStart, valueStart..<bytes.count))
     }
-    // Encoded text is ASCII, so String ordering is byte ordering here.
-    encoded.sort { lhs, rhs in lhs.name == rhs.name ? lhs.value < rhs.value : lhs.name < rhs.name }
-    return encoded.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+    if entries.count > 1 {
+      bytes.withUnsafeBufferPointer { buffer in
+        func compare(_ a: Range<Int>, _ b: Range<Int>) -> Int {
+          let common = min(a.count, b.count)
+          for offset in 0..<common
+          where buffer[a.lowerBound + offset] != buffer[b.lowerBound + offset] {
+            return buffer[a.lowerBound + offset] < buffer[b.lowerBound + offset] ? -1 : 1
+          }
+          return a.count < b.count ? -1 : a.count > b.count ? 1 : 0
+        }
+        entries.sort { lhs, rhs in
+          let byName = compare(lhs.name, rhs.name)
+          return byName != 0 ? byName < 0 : compare(lhs.value, rhs.value) < 0
+        }
+      }
+    }
+    let length = entries.reduce(0) { $0 + $1.name.count + $1.value.count + 2 } - 1
+    guard length > 0 else { return "" }
+    return String(unsafeUninitializedCapacity: length) { out in
+      var at = 0
+      for (index, entry) in entries.enumerated() {
+        if index > 0 {
+          out[at] = UInt8(ascii: "&")
+          at += 1
+        }
+        for byte in bytes[entry.name] {
+          out[at] = byte
+          at += 1
+        }
+        out[at] = UInt8(ascii: "=")
+        at += 1
+        for byte in bytes[entry.value] {
+          out[at] = byte
+          at += 1
+        }
+      }
+      return at
+    }
   }
 
   /// A header value as SigV4 canonicalises it: trimmed, inner runs of spaces collapsed.
   public static func canonicalHeaderValue(_ value: String) -> String {
-    var out = ""
-    var lastWasSpace = false
-    for ch in value.trimmingCharacters(in: .whitespaces) {
-      if ch == " " || ch == "\t" {
-        if !lastWasSpace { out.append(" ") }
-        lastWasSpace = true
+    func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    let bytes = value.utf8
+    // Most values (dates, hashes, host names) have nothing to trim or collapse.
+    var previousSpace = true
+    var clean = true
+    for byte in bytes {
+      let space = isSpace(byte)
+      if space && (previousSpace || byte == UInt8(ascii: "\t")) {
+        clean = false
+        break
+      }
+      previousSpace = space
+    }
+    if clean && !previousSpace { return value }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var pendingSpace = false
+    for byte in bytes {
+      if isSpace(byte) {
+        pendingSpace = !out.isEmpty
       } else {
-        out.append(ch)
-        lastWasSpace = false
+        if pendingSpace { out.append(UInt8(ascii: " ")) }
+        pendingSpace = false
+        out.append(byte)
       }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The names in a `SignedHeaders` list (`host;x-amz-date`), as written.
+  static func signedHeaderNames(_ text: String) -> [String] {
+    text.utf8.split(separator: UInt8(ascii: ";")).map { String(Substring($0)) }
+  }
+
+  /// Whether header name `name` equals `lowercaseName` ignoring ASCII case.
+  static func headerName(_ name: String, is lowercaseName: String) -> Bool {
+    guard name.utf8.count == lowercaseName.utf8.count else { return false }
+    for (a, b) in zip(name.utf8, lowercaseName.utf8) where a != b {
+      guard a | 0x20 == b, b >= UInt8(ascii: "a"), b <= UInt8(ascii: "z") else { return false }
+    }
+    return true
   }
 
   /// The canonical request text.
@@ -58,17 +125,33 @@ public enum SigV4 {
     method: String, canonicalURI: String, canonicalQuery: String,
     headers: [(name: String, value: String)], signedHeaders: [String], payloadHash: String
   ) -> String {
-    var lines = [method, canonicalURI, canonicalQuery]
+    var out = ""
+    out.reserveCapacity(256 + canonicalQuery.utf8.count + canonicalURI.utf8.count)
+    out += method
+    out += "\n"
+    out += canonicalURI
+    out += "\n"
+    out += canonicalQuery
+    out += "\n"
     for name in signedHeaders {
-      let values = headers.filter { $0.name.lowercased() == name }.map {
-        canonicalHeaderValue($0.value)
+      out += name
+      out += ":"
+      var first = true
+      for header in headers where headerName(header.name, is: name) {
+        if !first { out += "," }
+        first = false
+        out += canonicalHeaderValue(header.value)
       }
-      lines.append("\(name):\(values.joined(separator: ","))")
+      out += "\n"
     }
-    lines.append("")
-    lines.append(signedHeaders.joined(separator: ";"))
-    lines.append(payloadHash)
-    return lines.joined(separator: "\n")
+    out += "\n"
+    for (index, name) in signedHeaders.enumerated() {
+      if index > 0 { out += ";" }
+      out += name
+    }
+    out += "\n"
+    out += payloadHash
+    return out
   }
 
   /// `<date>/<region>/<service>/aws4_request`.
@@ -100,6 +183,15 @@ public enum SigV4 {
   /// Hex signature of `stringToSign` with `signingKey`.
   public static func signature(signingKey: [UInt8], stringToSign: String) -> String {
     Hex.encode(hmac(key: signingKey, stringToSign))
+  }
+
+  /// Hex signature of `stringToSign` with an HMAC already keyed with the signing key (a copy
+  /// of a kept one saves hashing the key for every request).
+  static func signature(keyed: HMAC<SHA256>, stringToSign: String) -> String {
+    var mac = keyed
+    var text = stringToSign
+    text.withUTF8 { mac.update(data: $0) }
+    return Hex.encode(mac.finalize())
   }
 
   /// Compares two byte strings in time independent of where they differ.

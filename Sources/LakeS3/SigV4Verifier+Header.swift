@@ -10,7 +10,8 @@ extension SigV4Verifier {
 
   func parseCredential(_ value: String, malformed: S3ErrorCode) throws(S3Error) -> ParsedCredential
   {
-    let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    let parts = value.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+      .map { String(Substring($0)) }
     guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty else {
       throw S3Error(
         malformed,
@@ -94,7 +95,7 @@ extension SigV4Verifier {
       throw S3Error(
         .invalidRequest, "Missing required header for this request: x-amz-content-sha256")
     }
-    let signedHeaders = signedText.split(separator: ";").map { String($0) }
+    let signedHeaders = SigV4.signedHeaderNames(signedText)
     try checkSignedHeaders(signedHeaders, request: request)
     return try check(
       request: request, credential: credential, signedHeaders: signedHeaders,
@@ -120,16 +121,26 @@ extension SigV4Verifier {
     guard signed.contains("host") else {
       throw S3Error(.accessDenied, "The host header must be signed.")
     }
-    let signedSet = Set(signed)
-    let unsigned = Set(
-      request.headers.map { $0.name.lowercased() }.filter {
-        $0.hasPrefix("x-amz-") && !signedSet.contains($0) && !exempt.contains($0)
-      })
+    var unsigned = Set<String>()
+    for header in request.headers where Self.isAmzHeader(header.name) {
+      let name = header.name.lowercased()
+      if !signed.contains(name) && !exempt.contains(name) { unsigned.insert(name) }
+    }
     if !unsigned.isEmpty {
       throw S3Error(
         .accessDenied, "There were headers present in the request which were not signed",
         extra: [("HeadersNotSigned", unsigned.sorted().joined(separator: ", "))])
     }
+  }
+
+  /// Whether `name` starts with `x-amz-` in any ASCII case.
+  static func isAmzHeader(_ name: String) -> Bool {
+    let prefix = "x-amz-".utf8
+    guard name.utf8.count > prefix.count else { return false }
+    for (a, b) in zip(name.utf8, prefix) where a != b {
+      guard a | 0x20 == b, b >= UInt8(ascii: "a"), b <= UInt8(ascii: "z") else { return false }
+    }
+    return true
   }
 
   func check(
@@ -145,9 +156,9 @@ extension SigV4Verifier {
     }
     let scope = SigV4.scope(
       date: credential.date, region: credential.region, service: credential.service)
-    let key = SigV4.signingKey(
-      secret: secret, date: credential.date, region: credential.region,
-      service: credential.service)
+    let signing = signingKeys.key(
+      accessKey: credential.accessKey, secret: secret, date: credential.date,
+      region: credential.region, service: credential.service)
     // The AWS canonical form first. Some signers (curl 7.x) sign the path and query exactly as
     // written instead (`year=2024` unencoded, `?versioning` without `=`); the signature still
     // covers the bytes that were sent, so those spellings are accepted too.
@@ -167,7 +178,7 @@ extension SigV4Verifier {
       let stringToSign = SigV4.stringToSign(
         amzDate: amzDate, scope: scope, canonicalRequest: canonical)
       if first == nil { first = (canonical, stringToSign) }
-      expected = SigV4.signature(signingKey: key, stringToSign: stringToSign)
+      expected = SigV4.signature(keyed: signing.keyed, stringToSign: stringToSign)
       if SigV4.constantTimeEquals(expected, provided.lowercased()) {
         matched = true
         break
@@ -183,6 +194,6 @@ extension SigV4Verifier {
     }
     return SigV4Authentication(
       accessKey: credential.accessKey, payload: payload, presigned: presigned,
-      signature: expected, signingKey: key, scope: scope, amzDate: amzDate)
+      signature: expected, signingKey: signing.key, scope: scope, amzDate: amzDate)
   }
 }

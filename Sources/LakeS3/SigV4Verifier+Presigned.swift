@@ -47,7 +47,7 @@ extension SigV4Verifier {
           ("ServerTime", S3Date.iso8601(now)),
         ])
     }
-    let signedHeaders = signedText.split(separator: ";").map { String($0) }
+    let signedHeaders = SigV4.signedHeaderNames(signedText)
     // Some clients add x-amz-content-sha256 to presigned requests without signing it.
     try checkSignedHeaders(signedHeaders, request: request, exempt: ["x-amz-content-sha256"])
     // A presigned URL covers an unsigned payload unless the signer put a hash in the query.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What the request says its body hashes to (the `x-amz-content-sha256` value).
@@ -17,18 +18,23 @@ public struct SigV4RequestView: Sendable {
   public var rawQuery: String?
   /// Header names in any case, in the order received.
   public var headers: [(name: String, value: String)]
+  /// `rawQuery` already decoded by ``URIEncoding/parseQuery(_:)``, when the caller has it.
+  public var query: [(name: String, value: String)]?
 
   public init(
-    method: String, rawPath: String, rawQuery: String?, headers: [(name: String, value: String)]
+    method: String, rawPath: String, rawQuery: String?, headers: [(name: String, value: String)],
+    query: [(name: String, value: String)]? = nil
   ) {
     self.method = method
     self.rawPath = rawPath
     self.rawQuery = rawQuery
     self.headers = headers
+    self.query = query
   }
 
+  /// The first value of the header called `name` (lowercase).
   func header(_ name: String) -> String? {
-    headers.first { $0.name.lowercased() == name }?.value
+    headers.first { SigV4.headerName($0.name, is: name) }?.value
   }
 }
 
@@ -60,6 +66,9 @@ public struct SigV4Verifier: Sendable {
   /// does. Default true.
   public var acceptsMissingPayloadHash = true
   public var secretForAccessKey: @Sendable (String) -> String?
+  /// Signing keys derived for recent (secret, day, region, service) scopes: four HMACs saved
+  /// on every request after a client's first of the day.
+  let signingKeys = SigningKeyCache()
 
   public init(
     region: String, maxClockSkew: TimeInterval = 900, maxPresignedExpiry: Int = 604_800,
@@ -76,7 +85,7 @@ public struct SigV4Verifier: Sendable {
   public func verify(_ request: SigV4RequestView, now: Date = Date()) throws(S3Error)
     -> SigV4Authentication?
   {
-    guard let query = URIEncoding.parseQuery(request.rawQuery) else {
+    guard let query = request.query ?? URIEncoding.parseQuery(request.rawQuery) else {
       throw S3Error(.invalidArgument, "The query string is not valid percent-encoded UTF-8.")
     }
     if let authorization = request.header("authorization") {
@@ -91,5 +100,39 @@ public struct SigV4Verifier: Sendable {
         "Signature Version 2 is not supported; sign requests with AWS4-HMAC-SHA256.")
     }
     return nil
+  }
+}
+
+/// Derived SigV4 signing keys by access key and scope, shared by the threads verifying
+/// requests. An entry is used only with the same secret it was derived from.
+final class SigningKeyCache: @unchecked Sendable {
+  /// A derived key, and an HMAC already keyed with it.
+  struct Entry {
+    var secret: String
+    var key: [UInt8]
+    var keyed: HMAC<SHA256>
+  }
+
+  /// Entries kept at most; the cache is emptied when it would grow past this (a new day or
+  /// many access keys), which only costs the derivations again.
+  static let capacity = 256
+
+  private let lock = NSLock()
+  private var entries: [String: Entry] = [:]
+
+  /// The signing key for `accessKey`'s `secret` on `date` in `region` and `service`.
+  func key(accessKey: String, secret: String, date: String, region: String, service: String)
+    -> Entry
+  {
+    let name = "\(accessKey)/\(date)/\(region)/\(service)"
+    if let entry = lock.withLock({ entries[name] }), entry.secret == secret { return entry }
+    let key = SigV4.signingKey(secret: secret, date: date, region: region, service: service)
+    let entry = Entry(
+      secret: secret, key: key, keyed: HMAC<SHA256>(key: SymmetricKey(data: key)))
+    lock.withLock {
+      if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+      entries[name] = entry
+    }
+    return entry
   }
 }

@@ -20,6 +20,19 @@ public enum URIEncoding {
   public static func encode<Bytes: Sequence>(_ bytes: Bytes, keepSlash: Bool) -> String
   where Bytes.Element == UInt8 {
     var out: [UInt8] = []
+    appendEncoded(bytes, to: &out, keepSlash: keepSlash)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  public static func encode(_ text: String, keepSlash: Bool) -> String {
+    encode(text.utf8, keepSlash: keepSlash)
+  }
+
+  /// Appends `bytes` encoded as ``encode(_:keepSlash:)`` does to `out`.
+  static func appendEncoded<Bytes: Sequence>(
+    _ bytes: Bytes, to out: inout [UInt8], keepSlash: Bool
+  ) where Bytes.Element == UInt8 {
+    out.reserveCapacity(out.count + bytes.underestimatedCount)
     for byte in bytes {
       if isUnreserved(byte) || (keepSlash && byte == UInt8(ascii: "/")) {
         out.append(byte)
@@ -29,11 +42,6 @@ public enum URIEncoding {
         out.append(upperHex[Int(byte & 0x0f)])
       }
     }
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  public static func encode(_ text: String, keepSlash: Bool) -> String {
-    encode(text.utf8, keepSlash: keepSlash)
   }
 
   /// Decodes `%XY` escapes; `+` becomes a space only when `plusIsSpace` (query strings, as
@@ -69,24 +77,70 @@ public enum URIEncoding {
 
   /// Splits a raw query string into decoded (name, value) pairs, in order. A name without `=`
   /// has the value "". Returns nil when an escape is malformed or not UTF-8.
+  ///
+  /// Works on the UTF-8 bytes: this runs for every request (routing and SigV4 both use its
+  /// result), and presigned URLs carry long escaped values.
   public static func parseQuery(_ raw: String?) -> [(name: String, value: String)]? {
-    guard let raw, !raw.isEmpty else { return [] }
+    guard var raw, !raw.isEmpty else { return [] }
+    raw.makeContiguousUTF8()
+    if let pairs = raw.utf8.withContiguousStorageIfAvailable({ parseQuery($0) }) { return pairs }
+    return Array(raw.utf8).withUnsafeBufferPointer { parseQuery($0) }
+  }
+
+  private static func parseQuery(_ bytes: UnsafeBufferPointer<UInt8>)
+    -> [(name: String, value: String)]?
+  {
     var pairs: [(name: String, value: String)] = []
-    for piece in raw.split(separator: "&", omittingEmptySubsequences: true) {
-      let name: Substring
-      let value: Substring
-      if let eq = piece.firstIndex(of: "=") {
-        name = piece[..<eq]
-        value = piece[piece.index(after: eq)...]
-      } else {
-        name = piece
-        value = ""
+    var start = 0
+    while start < bytes.count {
+      var end = start
+      var equals = -1
+      while end < bytes.count && bytes[end] != UInt8(ascii: "&") {
+        if equals < 0 && bytes[end] == UInt8(ascii: "=") { equals = end }
+        end += 1
       }
-      guard let decodedName = decode(name, plusIsSpace: true),
-        let decodedValue = decode(value, plusIsSpace: true)
-      else { return nil }
-      pairs.append((decodedName, decodedValue))
+      if end > start {
+        let nameEnd = equals < 0 ? end : equals
+        let valueStart = equals < 0 ? end : equals + 1
+        guard let name = decodeQueryComponent(bytes, start, nameEnd),
+          let value = decodeQueryComponent(bytes, valueStart, end)
+        else { return nil }
+        pairs.append((name, value))
+      }
+      start = end + 1
     }
     return pairs
+  }
+
+  /// Decodes `bytes[start..<end]` of a query (`+` is a space); nil for a malformed escape or
+  /// bytes that are not UTF-8.
+  private static func decodeQueryComponent(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+  ) -> String? {
+    let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+    var plain = true
+    for byte in slice where byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") {
+      plain = false
+      break
+    }
+    // The input came from a String, so a slice without escapes cut at ASCII bytes is UTF-8.
+    if plain { return String(decoding: slice, as: UTF8.self) }
+    var out: [UInt8] = []
+    out.reserveCapacity(slice.count)
+    var index = 0
+    while index < slice.count {
+      let byte = slice[index]
+      if byte == UInt8(ascii: "%") {
+        guard index + 2 < slice.count, let high = Hex.value(of: slice[index + 1]),
+          let low = Hex.value(of: slice[index + 2])
+        else { return nil }
+        out.append(high << 4 | low)
+        index += 3
+      } else {
+        out.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+        index += 1
+      }
+    }
+    return String(validating: out, as: UTF8.self)
   }
 }

@@ -199,6 +199,12 @@ extension ConfigurationLoader {
       defaultValue: "true"
     ) { c, v throws(ConfigurationError) in c.accessLog = try bool(v) },
     Setting(
+      key: "access_log_flush", flag: "access-log-flush",
+      help:
+        "How often buffered access-log lines are written (also when 64 KiB gather); a crash loses at most this span of lines.",
+      defaultValue: "100ms"
+    ) { c, v throws(ConfigurationError) in c.accessLogFlush = try duration(v) },
+    Setting(
       key: "require_content_sha256", flag: "require-content-sha256",
       help:
         "Refuse header-signed requests without x-amz-content-sha256, as AWS does (curl 7.x sends none).",

@@ -38,32 +38,45 @@ public struct LakeLogHandler: LogHandler {
     }
     if !metadata.isEmpty { merged.merge(metadata) { kept, _ in kept } }
     if let error = event.error { merged["error"] = "\(error)" }
+    let fields = merged.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value.description) }
     var line = ""
-    line.reserveCapacity(256)
-    line += Self.timestamps.now()
+    Self.appendLine(
+      to: &line, level: event.level, label: label, metadata: fields, source: event.source,
+      message: event.message.description)
+    var bytes = Array(line.utf8)
+    bytes.withUnsafeMutableBytes { Self.writeAll(fileDescriptor, UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Appends one log line, newline included, to `line`: the one line shape of every log
+  /// record, the access log's batched lines included. `metadata` is in the order given.
+  static func appendLine(
+    to line: inout String, level: Logger.Level, label: String,
+    metadata: [(key: String, value: String)], source: String, message: String
+  ) {
+    line.reserveCapacity(line.utf8.count + 256)
+    line += timestamps.now()
     line += " "
-    line += event.level.rawValue
+    line += level.rawValue
     if !label.isEmpty {
       line += " "
       line += label
     }
     line += ":"
-    for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+    for (key, value) in metadata {
       line += " "
       line += key
       line += "="
-      line += value.description
+      line += value
     }
     line += " ["
-    line += event.source
+    line += source
     line += "] "
-    line += event.message.description
+    line += message
     line += "\n"
-    var bytes = Array(line.utf8)
-    bytes.withUnsafeMutableBytes { Self.writeAll(fileDescriptor, UnsafeRawBufferPointer($0)) }
   }
 
-  private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+  /// Writes all of `bytes` to `fd`, retrying short writes; gives up silently on an error.
+  static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
     var offset = 0
     while offset < bytes.count {
       let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)

@@ -18,6 +18,7 @@ public final class LakeServer: Sendable {
   let http: HTTPServer
   let logger: Logger
   let expiry: UploadExpiry?
+  let accessLog: AccessLog?
 
   /// Opens the data directory. Throws `ConfigurationError` for unusable settings and
   /// `LakeError` when the store cannot be opened.
@@ -45,8 +46,14 @@ public final class LakeServer: Sendable {
     self.store = try LakeStore(
       dataDirectory: configuration.dataDirectory, options: options, logger: logger)
     self.credentials = try Credentials.resolve(configuration)
+    // The access log follows the log level like other info lines.
+    let accessLog =
+      configuration.accessLog && logger.logLevel <= .info
+      ? AccessLog(label: logger.label, flushInterval: configuration.accessLogFlush) : nil
+    self.accessLog = accessLog
     let handler = S3RequestHandler(
-      store: store, configuration: configuration, credentials: credentials, logger: logger)
+      store: store, configuration: configuration, credentials: credentials, logger: logger,
+      accessLog: accessLog)
     self.http = HTTPServer(configuration: configuration.http, handler: handler, logger: logger)
     self.expiry =
       configuration.uploadExpirySeconds > 0
@@ -57,6 +64,7 @@ public final class LakeServer: Sendable {
   /// Binds and starts serving (and the multipart upload expiry sweep); returns the bound port.
   public func start() throws -> Int {
     let port = try http.start()
+    accessLog?.start()
     expiry?.start()
     return port
   }
@@ -65,6 +73,7 @@ public final class LakeServer: Sendable {
   /// the catalog is closed.
   public func shutdown() {
     http.shutdown()
+    accessLog?.stop()
     expiry?.stop()
     store.close()
   }

@@ -15,14 +15,18 @@ final class S3RequestHandler: HTTPHandler {
   let router: S3Router
   let verifier: SigV4Verifier
   let logger: Logger
+  /// Where finished requests are logged; nil when `access_log` is off.
+  let accessLog: AccessLog?
   /// The owner every bucket and object reports (a stable ID derived from the access key).
   let ownerID: String
   private let requestCounter = Atomic<UInt64>(0)
   private let requestIDPrefix: UInt32
 
   init(
-    store: LakeStore, configuration: ServerConfiguration, credentials: Credentials, logger: Logger
+    store: LakeStore, configuration: ServerConfiguration, credentials: Credentials, logger: Logger,
+    accessLog: AccessLog?
   ) {
+    self.accessLog = accessLog
     self.store = store
     self.configuration = configuration
     self.router = S3Router(virtualHostDomains: configuration.virtualHostDomains)
@@ -58,10 +62,10 @@ final class S3RequestHandler: HTTPHandler {
   {
     let requestID = nextRequestID()
     do {
-      let operation = try route(head)
-      let authentication = try authorize(operation, head: head)
+      let routed = try route(head)
+      let authentication = try authorize(routed, head: head)
       let request = S3Request(
-        head: head, body: body, operation: operation, authentication: authentication,
+        head: head, body: body, operation: routed.operation, authentication: authentication,
         requestID: requestID)
       return stamped(try dispatch(request), requestID)
     } catch {
@@ -78,9 +82,10 @@ final class S3RequestHandler: HTTPHandler {
   {
     let requestID = nextRequestID()
     do {
-      let operation = try route(head)
+      let routed = try route(head)
+      let operation = routed.operation
       if case .notImplemented(let what, _, _) = operation { throw S3Error.notImplemented(what) }
-      let authentication = try authorize(operation, head: head)
+      let authentication = try authorize(routed, head: head)
       let bucket: String
       let key: String
       switch operation {
@@ -147,7 +152,8 @@ final class S3RequestHandler: HTTPHandler {
   {
     guard head.method == "GET" || head.method == "HEAD" else { return nil }
     do {
-      let operation = try route(head)
+      let routed = try route(head)
+      let operation = routed.operation
       let bucket: String
       let key: String
       let parameters: GetObjectParameters
@@ -157,7 +163,7 @@ final class S3RequestHandler: HTTPHandler {
       default:
         return nil
       }
-      let authentication = try authorize(operation, head: head)
+      let authentication = try authorize(routed, head: head)
       let requestID = nextRequestID()
       let request = S3Request(
         head: head, body: nil, operation: operation, authentication: authentication,
@@ -227,20 +233,29 @@ final class S3RequestHandler: HTTPHandler {
     }
   }
 
+  /// A request routed to its operation, with its query decoded once for routing and SigV4.
+  struct Routed {
+    var operation: S3Operation
+    var query: [(name: String, value: String)]
+  }
+
   /// The S3 operation a request asks for.
-  func route(_ head: HTTPRequestHead) throws(S3Error) -> S3Operation {
-    try router.route(
-      method: head.method, rawPath: head.path, rawQuery: head.query,
-      host: head.headers["host"], header: { head.headers[$0] })
+  func route(_ head: HTTPRequestHead) throws(S3Error) -> Routed {
+    let query = try S3Router.parseQuery(head.query)
+    let operation = try router.route(
+      method: head.method, rawPath: head.path, query: query, host: head.headers["host"],
+      header: { head.headers[$0] })
+    return Routed(operation: operation, query: query)
   }
 
   /// Verifies the signature, or applies the anonymous-access policy to unsigned requests.
-  func authorize(_ operation: S3Operation, head: HTTPRequestHead) throws(S3Error)
+  func authorize(_ routed: Routed, head: HTTPRequestHead) throws(S3Error)
     -> SigV4Authentication?
   {
+    let operation = routed.operation
     let view = SigV4RequestView(
       method: head.method, rawPath: head.path, rawQuery: head.query,
-      headers: head.headers.map { (name: $0.name, value: $0.value) })
+      headers: head.headers.map { (name: $0.name, value: $0.value) }, query: routed.query)
     if let authentication = try verifier.verify(view) { return authentication }
     switch configuration.anonymousAccess {
     case .write: return nil
@@ -297,21 +312,13 @@ final class S3RequestHandler: HTTPHandler {
   }
 
   func requestCompleted(_ record: HTTPAccessRecord) {
-    guard configuration.accessLog else { return }
+    guard let accessLog else { return }
     // The path only: a query may hold a presigned signature and credential.
-    let requestID = record.responseHeaders["x-amz-request-id"] ?? "-"
-    let micros =
-      record.duration.components.seconds * 1_000_000
-      + record.duration.components.attoseconds / 1_000_000_000_000
-    let hundredths = (micros + 5) / 10  // milliseconds with two decimals, rounded
-    let fraction = hundredths % 100
-    logger.info(
-      "\(record.head.method) \(record.head.path) \(record.status)",
-      metadata: [
-        "request_id": "\(requestID)", "remote": "\(record.remoteAddress)",
-        "bytes_in": "\(record.bodyBytesReceived)", "bytes_out": "\(record.bodyBytesSent)",
-        "ms": "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)",
-      ])
+    accessLog.record(
+      method: record.head.method, path: record.head.path, status: record.status,
+      requestID: record.responseHeaders["x-amz-request-id"] ?? "-",
+      remote: "\(record.remoteAddress)", bytesIn: record.bodyBytesReceived,
+      bytesOut: record.bodyBytesSent, duration: record.duration)
   }
 }
 

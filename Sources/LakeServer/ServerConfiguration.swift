@@ -62,6 +62,8 @@ public struct ServerConfiguration: Sendable {
   public var logLevel = "info"
   /// Whether to write one access-log line per request.
   public var accessLog = true
+  /// How often buffered access-log lines are written; a crash loses at most this much.
+  public var accessLogFlush = Duration.milliseconds(100)
   /// Catalog rows kept in memory so repeated reads of a key skip SQLite (0 disables).
   public var cacheEntries = 10_000
   /// How many cached objects keep their file open; each holds one file descriptor.

@@ -57,6 +57,7 @@ struct ServeCommand: ParsableCommand {
   @Option(help: settingHelp("cache_open_files")) var cacheOpenFiles: String?
   @Option(help: settingHelp("log_level")) var logLevel: String?
   @Option(help: settingHelp("access_log")) var accessLog: String?
+  @Option(help: settingHelp("access_log_flush")) var accessLogFlush: String?
   @Option(help: settingHelp("require_content_sha256")) var requireContentSha256: String?
 
   var flagValues: [String: String] {
@@ -75,7 +76,7 @@ struct ServeCommand: ParsableCommand {
       ("min_transfer_rate", minTransferRate), ("transfer_rate_window", transferRateWindow),
       ("shutdown_grace", shutdownGrace), ("cache_entries", cacheEntries),
       ("cache_open_files", cacheOpenFiles), ("log_level", logLevel), ("access_log", accessLog),
-      ("require_content_sha256", requireContentSha256),
+      ("access_log_flush", accessLogFlush), ("require_content_sha256", requireContentSha256),
     ]
     var values: [String: String] = [:]
     for (key, value) in pairs { if let value { values[key] = value } }

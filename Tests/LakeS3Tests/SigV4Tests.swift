@@ -204,4 +204,55 @@ final class SigV4Tests: XCTestCase {
       method: "GET", rawPath: "/b/k", rawQuery: week, headers: [("host", "h")])
     XCTAssertNotNil(try verifier(now: now, key: "k", secret: "s").verify(ok, now: now + 604_000))
   }
+
+  func testCanonicalFormsOfQueriesAndHeaderValues() {
+    // Sorted by name, then value; a name that is a prefix of another sorts first even though
+    // its `=` (0x3D) sorts after the other's `-` (0x2D).
+    let query = URIEncoding.parseQuery("b=2&a-b=x&a=z&a=y&k%20=v%2Fw&e&x+y=1%2B1")!
+    XCTAssertEqual(query.map(\.name), ["b", "a-b", "a", "a", "k ", "e", "x y"])
+    XCTAssertEqual(
+      SigV4.canonicalQuery(query, excluding: ["b"]), "a=y&a=z&a-b=x&e=&k%20=v%2Fw&x%20y=1%2B1")
+    XCTAssertEqual(SigV4.canonicalQuery([]), "")
+    XCTAssertEqual(SigV4.canonicalQuery([("only", "")]), "only=")
+    XCTAssertNil(URIEncoding.parseQuery("a=%4"))
+    XCTAssertNil(URIEncoding.parseQuery("a=%C3%28"))  // not UTF-8
+    XCTAssertEqual(URIEncoding.parseQuery("&&a=1&&")!.map(\.value), ["1"])
+    XCTAssertEqual(URIEncoding.parseQuery("a==b")!.map(\.value), ["=b"])
+    XCTAssertEqual(URIEncoding.parseQuery("k=%C3%A9t%C3%A9")!.map(\.value), ["été"])
+    // Header values: trimmed, inner runs of spaces and tabs collapsed to one space.
+    XCTAssertEqual(SigV4.canonicalHeaderValue("  a   b\tc  "), "a b c")
+    XCTAssertEqual(SigV4.canonicalHeaderValue("plain value"), "plain value")
+    XCTAssertEqual(SigV4.canonicalHeaderValue(" \t "), "")
+    XCTAssertEqual(SigV4.canonicalHeaderValue("a\tb"), "a b")
+  }
+
+  func testCachedSigningKeysFollowTheSecret() throws {
+    // The same access key and day with another secret must not reuse the cached key.
+    var secret = "first-secret"
+    let signer = { (secret: String) in
+      SigV4Signer(accessKey: "k", secretKey: secret).sign(
+        method: "GET", rawPath: "/b/k", rawQuery: nil, headers: [("host", "h")],
+        payloadHash: SigV4.emptyPayloadHash, date: self.awsDate)
+    }
+    let box = LockedSecret(secret)
+    let verifier = SigV4Verifier(region: "us-east-1") { $0 == "k" ? box.value : nil }
+    let view = { (headers: [(name: String, value: String)]) in
+      SigV4RequestView(method: "GET", rawPath: "/b/k", rawQuery: nil, headers: headers)
+    }
+    XCTAssertNotNil(try verifier.verify(view(signer(secret)), now: awsDate))
+    secret = "second-secret"
+    box.value = secret
+    XCTAssertNotNil(try verifier.verify(view(signer(secret)), now: awsDate))
+    XCTAssertThrowsError(try verifier.verify(view(signer("first-secret")), now: awsDate))
+  }
+}
+
+private final class LockedSecret: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: String
+  init(_ value: String) { stored = value }
+  var value: String {
+    get { lock.withLock { stored } }
+    set { lock.withLock { stored = newValue } }
+  }
 }

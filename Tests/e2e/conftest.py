@@ -83,6 +83,16 @@ class Server:
         except OSError:
             return ""
 
+    def log_after_flush(self, needle, timeout=5):
+        """The log once it contains `needle`: access-log lines are written in batches (every
+        access_log_flush, 100 ms by default), so a request's line appears a little later."""
+        deadline = time.time() + timeout
+        while True:
+            log = self.read_log()
+            if needle in log or time.time() > deadline:
+                return log
+            time.sleep(0.05)
+
     def stop(self, sig=signal.SIGTERM, timeout=30):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)

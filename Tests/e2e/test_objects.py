@@ -94,8 +94,8 @@ def test_repeated_reads_follow_every_change(s3, bucket, server):
         s3.get_object(Bucket=bucket, Key="hot/k")
     assert code_of(e) == "NoSuchKey"
     # Requests answered on the event loop are logged like the others.
-    time.sleep(0.2)
-    lines = [l for l in server.read_log().splitlines() if "GET /lake/hot/k 200" in l]
+    time.sleep(0.3)  # one access_log_flush interval and then some
+    lines = [l for l in server.log_after_flush("GET /lake/hot/k 200").splitlines() if "GET /lake/hot/k 200" in l]
     assert len(lines) >= 36
 
 
