@@ -35,8 +35,10 @@ final class Connection: @unchecked Sendable {
   let counted: Bool
 
   var phase = Phase.waiting
-  /// Whether the descriptor is in the loop's epoll set (then re-armed with `EPOLL_CTL_MOD`).
+  /// Whether the descriptor is in the loop's epoll set (then changed with `EPOLL_CTL_MOD`).
   var registered = false
+  /// The events it is registered for while `registered`.
+  var armedEvents: UInt32 = 0
   /// When the loop next acts on its own: idle, header-read or linger expiry.
   var deadline: ContinuousClock.Instant
   /// When the first byte of the pending request head arrived.

@@ -2,22 +2,35 @@ import CLakeSystem
 import Glibc
 
 extension EventLoop {
-  /// Registers (or re-arms) `connection` for one readability event, or with `writable` for
-  /// one writability event.
+  /// Registers `connection` for readability, or with `writable` for writability.
   ///
-  /// One-shot registration: after an event the descriptor stays silent until re-armed, so a
-  /// connection handed to a worker never wakes the loop, and level-triggered re-arming
-  /// reports bytes that arrived (or room that opened) meanwhile.
+  /// Level-triggered and persistent while the loop owns the connection: a connection that
+  /// goes on waiting for the same event costs no system call, and bytes (or room) already
+  /// there are reported at the next wait. A connection handed to a worker is taken out of
+  /// the set first (``disarm(_:)``), so it never wakes the loop meanwhile.
   func arm(_ connection: Connection, writable: Bool = false) -> Bool {
-    let events =
-      writable
-      ? LAKE_EPOLLOUT | LAKE_EPOLLONESHOT : LAKE_EPOLLIN | LAKE_EPOLLRDHUP | LAKE_EPOLLONESHOT
+    let events = writable ? LAKE_EPOLLOUT : LAKE_EPOLLIN | LAKE_EPOLLRDHUP
+    if connection.registered && connection.armedEvents == events { return true }
     let operation = connection.registered ? LAKE_EPOLL_CTL_MOD : LAKE_EPOLL_CTL_ADD
     guard lake_epoll_ctl(epoll, operation, connection.fd, events, connection.id) == 0 else {
       return false
     }
     connection.registered = true
+    connection.armedEvents = events
     return true
+  }
+
+  /// Takes `connection` out of the epoll set before a worker gets it.
+  func disarm(_ connection: Connection) {
+    guard connection.registered else { return }
+    lake_epoll_ctl(epoll, LAKE_EPOLL_CTL_DEL, connection.fd, 0, connection.id)
+    connection.registered = false
+  }
+
+  /// Gives `job` to a worker; the connection leaves the loop's epoll set meanwhile.
+  func submitToWorker(_ job: WorkerPool.Job) {
+    disarm(job.connection)
+    core.pool.submit(job)
   }
 
   func handleReadable(_ connection: Connection) {
@@ -107,7 +120,7 @@ extension EventLoop {
   ) {
     connection.phase = .inFlight
     core.inFlight.add(1, ordering: .relaxed)
-    core.pool.submit(
+    submitToWorker(
       WorkerPool.Job(
         connection: connection, request: request, receivedAt: receivedAt, prepared: prepared))
   }

@@ -55,7 +55,7 @@ extension EventLoop {
         output.append(contentsOf: scratch[0..<Int(region.count)])
         bodyCount = region.count
       }
-      close(region.descriptor)
+      region.release()
     }
     guard let sent = output.withUnsafeBytes({ Socket.sendAvailable(connection.fd, $0) }) else {
       core.reportCompleted(

@@ -16,7 +16,7 @@ extension EventLoop {
     guard let reception = connection.reception else { return }
     connection.reception = nil
     connection.phase = .inFlight
-    core.pool.submit(
+    submitToWorker(
       WorkerPool.Job(
         connection: connection, request: reception.request, receivedAt: reception.receivedAt,
         prepared: .continuingBody(reception)))

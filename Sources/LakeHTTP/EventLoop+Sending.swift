@@ -15,7 +15,7 @@ extension EventLoop {
     if pending.needsWorker {
       connection.pending = nil
       connection.phase = .inFlight
-      core.pool.submit(
+      submitToWorker(
         WorkerPool.Job(
           connection: connection, request: pending.request, receivedAt: pending.receivedAt,
           prepared: .continuing(pending)))

@@ -4,7 +4,8 @@ import Glibc
 /// One event-loop thread: its own epoll instance and `SO_REUSEPORT` listening socket.
 ///
 /// It owns every connection that waits for a request head: it accepts, reads and parses
-/// heads without blocking (one-shot epoll registrations, so nothing spins while idle),
+/// heads without blocking (level-triggered epoll registrations, removed while a worker has
+/// the connection, so nothing spins while idle),
 /// enforces the idle and header-read timeouts, and hands a connection with a complete head
 /// to the worker pool. Workers hand connections back through ``post(_:)``, which wakes the
 /// loop with an eventfd. All other state is touched by the loop thread only.

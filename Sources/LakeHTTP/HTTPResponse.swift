@@ -1,3 +1,5 @@
+import Glibc
+
 /// The status and header fields of a response.
 ///
 /// The server adds `Date`, `Server` and `Content-Length` itself and manages `Connection`;
@@ -18,8 +20,10 @@ public struct HTTPResponseHead: Sendable {
 /// A byte range of an open file, sent with `sendfile(2)`.
 ///
 /// The server takes ownership of `descriptor` and closes it after sending, also when the
-/// send fails and for HEAD requests, where nothing is sent. The file must hold at least
-/// `offset + count` bytes; if it turns out shorter, the connection is closed mid-body.
+/// send fails and for HEAD requests, where nothing is sent; unless `owner` is set, in which
+/// case the descriptor belongs to the owner, which the server keeps referenced until the
+/// response is done and which closes it. The file must hold at least `offset + count` bytes;
+/// if it turns out shorter, the connection is closed mid-body.
 public struct HTTPFileRegion: Sendable {
   /// An open, readable file descriptor, owned by the server once handed over.
   public var descriptor: Int32
@@ -27,12 +31,22 @@ public struct HTTPFileRegion: Sendable {
   public var offset: Int64
   /// How many bytes to send; this is the response's `Content-Length`.
   public var count: Int64
+  /// The object that keeps `descriptor` open, when the server only borrows it.
+  public var owner: (any AnyObject & Sendable)?
 
   /// Creates a region; see the type's documentation for ownership of `descriptor`.
-  public init(descriptor: Int32, offset: Int64, count: Int64) {
+  public init(
+    descriptor: Int32, offset: Int64, count: Int64, owner: (any AnyObject & Sendable)? = nil
+  ) {
     self.descriptor = descriptor
     self.offset = offset
     self.count = count
+    self.owner = owner
+  }
+
+  /// Lets go of the descriptor: closes it when the server owns it.
+  func release() {
+    if owner == nil { close(descriptor) }
   }
 }
 

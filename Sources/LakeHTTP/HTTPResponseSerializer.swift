@@ -103,7 +103,7 @@ enum HTTPResponseSerializer {
     switch response.body {
     case .empty: break
     case .bytes(let bytes): body = bytes
-    case .file(let region): close(region.descriptor)
+    case .file(let region): region.release()
     }
     let plan = plan(
       response.head, body: .bytes(body), method: "GET", version: HTTPVersion(major: 1, minor: 1),

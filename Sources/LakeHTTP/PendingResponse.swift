@@ -63,7 +63,7 @@ final class PendingResponse: @unchecked Sendable {
       if plan.writesBody && region.count > 0 {
         file = region
       } else {
-        close(region.descriptor)
+        region.release()
       }
     }
     bytes = output[...]
@@ -90,7 +90,7 @@ final class PendingResponse: @unchecked Sendable {
   }
 
   deinit {
-    if let file { close(file.descriptor) }
+    file?.release()
   }
 
   /// Whether what is left needs a worker (`sendfile` may wait for the disk).
@@ -127,7 +127,7 @@ final class PendingResponse: @unchecked Sendable {
       return .failed  // the file ended early, or the socket failed
     }
     if let region = file {
-      close(region.descriptor)
+      region.release()
       file = nil
     }
     return .done

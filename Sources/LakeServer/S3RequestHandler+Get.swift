@@ -49,7 +49,8 @@ extension S3RequestHandler {
         .invalidRequest, "Cannot specify both Range header and partNumber query parameter")
     }
     guard let opened = try open() else { return nil }
-    var descriptor: Int32? = opened.descriptor
+    // Closed here unless handed to the response, or lent by the object cache.
+    var descriptor: Int32? = opened.owner == nil ? opened.descriptor : nil
     defer { if let descriptor { close(descriptor) } }
     let info = opened.info
 
@@ -124,7 +125,8 @@ extension S3RequestHandler {
     if isHead {
       return HTTPResponse(status: status, headers: headers)
     }
-    let region = HTTPFileRegion(descriptor: opened.descriptor, offset: offset, count: length)
+    let region = HTTPFileRegion(
+      descriptor: opened.descriptor, offset: offset, count: length, owner: opened.owner)
     descriptor = nil  // the HTTP server owns it now
     return HTTPResponse(status: status, headers: headers, body: .file(region))
   }

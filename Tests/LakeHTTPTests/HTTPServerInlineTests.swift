@@ -97,6 +97,34 @@ final class HTTPServerInlineTests: XCTestCase {
       [0, 4096, Int64(size)])
   }
 
+  func testALentDescriptorIsNeverClosedByTheServer() throws {
+    // The object cache lends its open files (HTTPFileRegion.owner): however a response goes
+    // out (loop, worker, sendfile, HEAD), the server must leave the descriptor open.
+    let size = 200_000
+    try start(file: size)
+    let client = try server.client()
+    let targets = [
+      "GET /quick/file?lent=1&offset=100&count=4096", "GET /quick/file?lent=1",
+      "HEAD /quick/file?lent=1", "GET /file?lent=1&offset=70000&count=1000", "GET /file?lent=1",
+    ]
+    for (index, target) in targets.enumerated() {
+      try client.send("\(target) HTTP/1.1\r\nHost: t\r\n\r\n")
+      let head = try client.readHead()
+      let length = try XCTUnwrap(head.header("Content-Length").flatMap(Int.init))
+      var verifier = TestPattern()
+      if !target.hasPrefix("HEAD") {
+        try client.readBody(length) { verifier.verify($0) }
+        if !target.contains("offset") { XCTAssertEqual(verifier.mismatches, 0) }
+      }
+      // Reported once the response is done, descriptor released or not.
+      XCTAssertEqual(server.handler.completed(atLeast: index + 1).count, index + 1)
+      let lent = try XCTUnwrap(server.handler.lentFile.withLock { $0 })
+      XCTAssertTrue(lent.isOpen, "\(target) closed the lent descriptor")
+    }
+    try client.send("GET /quick/file?offset=100&count=4096 HTTP/1.1\r\nHost: t\r\n\r\n")
+    XCTAssertEqual(try client.readResponse().body, Array(TestPattern.first(4196).suffix(4096)))
+  }
+
   func testAFileShorterThanItsRegionClosesTheConnection() throws {
     try start(file: 1000)
     let client = try server.client()

@@ -142,8 +142,26 @@ final class TestHandler: HTTPHandler {
       status: 200, body: .bytes(Array("\(total) \(reads) \(pattern.mismatches)".utf8)))
   }
 
+  /// One descriptor of `filePath` that `/file?lent=1` responses borrow (``HTTPFileRegion/owner``)
+  /// instead of handing over.
+  let lentFile = Mutex<LentFile?>(nil)
+
   private func file(_ query: [String: String]) -> HTTPResponse {
     guard let filePath else { return HTTPResponse(status: 404) }
+    if query["lent"] != nil {
+      let lent = lentFile.withLock { lent in
+        if lent == nil { lent = LentFile(open(filePath, O_RDONLY | O_CLOEXEC)) }
+        return lent!
+      }
+      var info = stat()
+      fstat(lent.descriptor, &info)
+      let offset = query["offset"].flatMap(Int64.init) ?? 0
+      let count = query["count"].flatMap(Int64.init) ?? (Int64(info.st_size) - offset)
+      return HTTPResponse(
+        status: 200,
+        body: .file(
+          HTTPFileRegion(descriptor: lent.descriptor, offset: offset, count: count, owner: lent)))
+    }
     let fd = open(filePath, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return HTTPResponse(status: 500) }
     var info = stat()
@@ -162,6 +180,16 @@ final class TestHandler: HTTPHandler {
     }
     return result
   }
+}
+
+/// A descriptor closed only when the last reference goes, as the object cache's files are.
+final class LentFile: Sendable {
+  let descriptor: Int32
+  init(_ descriptor: Int32) { self.descriptor = descriptor }
+  deinit { close(descriptor) }
+
+  /// Whether the descriptor is still open.
+  var isOpen: Bool { fcntl(descriptor, F_GETFD) >= 0 }
 }
 
 /// A running server on an ephemeral port, shut down by `stop()`.

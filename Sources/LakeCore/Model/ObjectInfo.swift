@@ -39,10 +39,15 @@ public struct ObjectInfo: Sendable, Equatable {
 public struct OpenedObject: Sendable {
   public var info: ObjectInfo
   /// A read-only descriptor of a regular file (`O_CLOEXEC`); read it with `pread`/`sendfile`.
+  /// The caller closes it, unless `owner` is set.
   public var descriptor: Int32
+  /// When set, `descriptor` is borrowed from this object (the object cache's open file): it
+  /// stays open as long as the owner is referenced, and must not be closed by the caller.
+  public var owner: (any AnyObject & Sendable)?
 
-  public init(info: ObjectInfo, descriptor: Int32) {
+  public init(info: ObjectInfo, descriptor: Int32, owner: (any AnyObject & Sendable)? = nil) {
     self.info = info
     self.descriptor = descriptor
+    self.owner = owner
   }
 }

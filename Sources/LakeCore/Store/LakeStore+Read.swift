@@ -64,6 +64,9 @@ extension LakeStore {
   /// kernel's lookup cache. Returns nil otherwise, and for every failure;
   /// ``openObject(bucket:key:)`` then gives the full answer. For callers that must not
   /// block, such as an event-loop thread.
+  ///
+  /// When the cache holds the file open, its descriptor is lent (``OpenedObject/owner`` set,
+  /// no `dup`, no `fstat`): keep the owner while reading and do not close the descriptor.
   public func openObjectIfCached(bucket: String, key: String) -> OpenedObject? {
     guard !isClosedNow, !key.isEmpty, key.utf8.count <= options.maxKeyBytes else { return nil }
     let stripe = keyLocks.stripe(bucket: bucket, key: key)
@@ -71,7 +74,11 @@ extension LakeStore {
     guard before % 2 == 0,
       let hit = objectCache.lookup(bucket: bucket, key: key, version: before)
     else { return nil }
-    if let opened = duplicate(hit) { return opened }
+    // The cache's open file is lent, not duplicated: it stays open while the caller holds
+    // it, even if a writer replaces the key meanwhile (its size was checked when opened).
+    if let file = hit.file {
+      return OpenedObject(info: hit.info, descriptor: file.descriptor, owner: file)
+    }
     guard
       let opened = try? DirectoryWalk.openRegularFileIfCached(
         from: layout.root, at: hit.info.storagePath)
