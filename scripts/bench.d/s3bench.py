@@ -4,8 +4,10 @@ timings. Every request goes to 127.0.0.1 only.
 
 Subcommands (all print machine-readable `name value` lines on stdout):
   mkbucket   create a bucket (signed PUT)
-  seed       PUT --count objects of --size random bytes as <prefix>NNNNN.bin (signed, threads)
-  presign    write a wrk Lua table of presigned PUT paths for --count keys
+  seed       PUT --count objects of --size random bytes as <prefix>NNNNN.bin (signed, threads);
+             --partitions N spreads them over N prefixes ({p} in --prefix)
+  presign    write a wrk Lua table of presigned PUT/GET paths for --count keys, header-signed
+             GETs, or presigned ListObjectsV2 URLs of each partition prefix
   list       time ListObjectsV2 first pages (signed, one keep-alive connection): p50/p99 ms
   sqlref     time the same listing straight against the SQLite catalog (reference)
   durable    local durable 4 KiB writes/s (write, fsync, rename, fsync dir) from --threads
@@ -83,8 +85,17 @@ def cmd_mkbucket(args):
         sys.exit(f"create bucket {args.bucket}: HTTP {status}: {data[:300]!r}")
 
 
-def object_key(prefix, i):
-    return f"{prefix}{i:05d}.bin"
+def object_key(prefix, i, partitions=0):
+    """<prefix>NNNNN.bin; with partitions, a `{p}` in the prefix becomes key i's partition,
+    i % partitions, zero-padded (mixed/p={p}/obj- -> mixed/p=07/obj-00107.bin)."""
+    return f"{partition_prefix(prefix, i, partitions)}{i:05d}.bin"
+
+
+def partition_prefix(prefix, i, partitions=0):
+    if not partitions:
+        return prefix
+    width = max(2, len(str(partitions - 1)))
+    return prefix.replace("{p}", f"{i % partitions:0{width}d}")
 
 
 def cmd_seed(args):
@@ -102,7 +113,8 @@ def cmd_seed(args):
             if i is None:
                 return
             body = rng.randbytes(args.size)
-            path = "/" + args.bucket + "/" + quote(object_key(args.prefix, i), SAFE + "/=")
+            key = object_key(args.prefix, i, args.partitions)
+            path = "/" + args.bucket + "/" + quote(key, SAFE + "/=")
             status, data = request(conn, signer, args.endpoint, "PUT", path, body=body)
             if status != 200:
                 failures.append((path, status, data[:200]))
@@ -124,8 +136,11 @@ def cmd_presign(args):
     X-Amz-SignedHeaders host, UNSIGNED-PAYLOAD, as boto3's generate_presigned_url makes them)
     in a table `paths`, or with `--headers` Authorization-header signed GETs in a table
     `signed` of {path, x-amz-date, Authorization} (valid within the server's clock skew, 15
-    minutes). The server verifies the full signature on every request. Signed here with
-    hmac/hashlib because boto3 takes ~1 ms per URL."""
+    minutes). `--method LIST` presigns ListObjectsV2 requests (list-type=2, max-keys, prefix),
+    one per distinct listing prefix: the key prefix with `{p}` filled in (see --partitions)
+    and cut after its last `/`. `--table` renames the table. The server verifies the full
+    signature on every request. Signed here with hmac/hashlib because boto3 takes ~1 ms per
+    URL."""
     import datetime
     import hashlib
     import hmac
@@ -146,22 +161,41 @@ def cmd_presign(args):
 
     signing_key = mac(mac(mac(mac(("AWS4" + args.secret_key).encode(), day), "us-east-1"), "s3"),
                       "aws4_request")
-    query = "&".join(
-        f"{k}={quote(v)}"
-        for k, v in sorted(
-            {
-                "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
-                "X-Amz-Credential": f"{args.access_key}/{scope}",
-                "X-Amz-Date": amz_date,
-                "X-Amz-Expires": "3600",
-                "X-Amz-SignedHeaders": "host",
-            }.items()
-        )
-    )
+    auth_params = {
+        "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+        "X-Amz-Credential": f"{args.access_key}/{scope}",
+        "X-Amz-Date": amz_date,
+        "X-Amz-Expires": "3600",
+        "X-Amz-SignedHeaders": "host",
+    }
+
+    def canonical_query(params):
+        # SigV4: names and values URI-encoded (unreserved characters kept, `/` as %2F), pairs
+        # sorted by encoded name, then value. The URL carries this very text, so the server's
+        # decode and re-encode gives it back byte for byte.
+        pairs = sorted((quote(k), quote(v)) for k, v in params.items())
+        return "&".join(f"{k}={v}" for k, v in pairs)
+
+    def presigned(method, path, extra=None):
+        query = canonical_query({**auth_params, **(extra or {})})
+        canonical = f"{method}\n{path}\n{query}\nhost:{host}\n\nhost\nUNSIGNED-PAYLOAD"
+        return f"{path}?{query}&X-Amz-Signature={sign(canonical)}"
+
+    table = args.table or ("signed" if args.headers else "paths")
     with open(args.out, "w") as out:
-        out.write("signed = {\n" if args.headers else "paths = {\n")
-        for i in range(args.count):
-            path = "/" + args.bucket + "/" + quote(object_key(args.prefix, i), SAFE + "/")
+        out.write(f"{table} = {{\n")
+        if args.method == "LIST":
+            prefixes = []
+            for i in range(args.partitions or 1):
+                key_prefix = partition_prefix(args.prefix, i, args.partitions)
+                prefixes.append(key_prefix[: key_prefix.rfind("/") + 1])
+            for prefix in dict.fromkeys(prefixes):
+                url = presigned("GET", "/" + args.bucket, {
+                    "list-type": "2", "max-keys": str(args.max_keys), "prefix": prefix})
+                out.write(f'  "{url}",\n')
+        for i in range(args.count if args.method != "LIST" else 0):
+            key = object_key(args.prefix, i, args.partitions)
+            path = "/" + args.bucket + "/" + quote(key, SAFE + "/")
             if args.headers:
                 names = "host;x-amz-content-sha256;x-amz-date"
                 canonical = (f"GET\n{path}\n\nhost:{host}\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n"
@@ -170,8 +204,7 @@ def cmd_presign(args):
                                  f"SignedHeaders={names}, Signature={sign(canonical)}")
                 out.write(f'  {{"{path}", "{amz_date}", "{authorization}"}},\n')
             else:
-                canonical = f"{args.method}\n{path}\n{query}\nhost:{host}\n\nhost\nUNSIGNED-PAYLOAD"
-                out.write(f'  "{path}?{query}&X-Amz-Signature={sign(canonical)}",\n')
+                out.write(f'  "{presigned(args.method, path)}",\n')
         out.write("}\n")
 
 
@@ -382,13 +415,20 @@ def main():
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--size", type=int, default=4096)
     p.add_argument("--prefix", default="small/obj-")
+    p.add_argument("--partitions", type=int, default=0,
+                   help="spread keys over N prefixes: {p} in --prefix becomes i %% N")
     p.add_argument("--threads", type=int, default=8)
     p.set_defaults(func=cmd_seed)
     p = s3("presign")
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--prefix", default="put/obj-")
     p.add_argument("--out", required=True)
-    p.add_argument("--method", default="PUT", choices=["GET", "PUT"])
+    p.add_argument("--partitions", type=int, default=0,
+                   help="spread keys over N prefixes: {p} in --prefix becomes i %% N")
+    p.add_argument("--method", default="PUT", choices=["GET", "PUT", "LIST"],
+                   help="LIST: ListObjectsV2 of each partition prefix (--count not used)")
+    p.add_argument("--max-keys", type=int, default=1000, help="for --method LIST")
+    p.add_argument("--table", help="Lua table name (default paths, or signed with --headers)")
     p.add_argument("--headers", action="store_true", help="Authorization-header GETs instead")
     p.set_defaults(func=cmd_presign)
     p = s3("list")
