@@ -43,14 +43,9 @@ extension SigV4Verifier {
       }
       throw S3Error(.authorizationHeaderMalformed, "Unsupported authorization type.")
     }
-    var fields: [String: String] = [:]
-    for part in authorization.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
-      let trimmed = part.trimmingCharacters(in: .whitespaces)
-      guard let eq = trimmed.firstIndex(of: "=") else { continue }
-      fields[String(trimmed[..<eq])] = String(trimmed[trimmed.index(after: eq)...])
-    }
-    guard let credentialText = fields["Credential"], let signedText = fields["SignedHeaders"],
-      let provided = fields["Signature"]
+    let fields = Self.authorizationFields(authorization.utf8.dropFirst(SigV4.algorithm.count + 1))
+    guard let credentialText = fields.credential, let signedText = fields.signedHeaders,
+      let provided = fields.signature
     else {
       throw S3Error(
         .authorizationHeaderMalformed,
@@ -101,6 +96,32 @@ extension SigV4Verifier {
       request: request, credential: credential, signedHeaders: signedHeaders,
       canonicalQuery: SigV4.canonicalQuery(query), payloadText: payloadText, amzDate: amzDate,
       provided: provided, payload: payload, presigned: false)
+  }
+
+  /// The `Credential`, `SignedHeaders` and `Signature` fields of an Authorization header's
+  /// comma-separated `name=value` list (spaces and tabs around items ignored, other names
+  /// skipped, a repeated name's last value kept).
+  static func authorizationFields(_ text: Substring.UTF8View)
+    -> (credential: String?, signedHeaders: String?, signature: String?)
+  {
+    var result: (credential: String?, signedHeaders: String?, signature: String?) = (nil, nil, nil)
+    func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    for item in text.split(separator: UInt8(ascii: ",")) {
+      var trimmed = item[...]
+      while let first = trimmed.first, isSpace(first) { trimmed = trimmed.dropFirst() }
+      while let last = trimmed.last, isSpace(last) { trimmed = trimmed.dropLast() }
+      guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) else { continue }
+      let name = trimmed[..<equals]
+      let value = String(Substring(trimmed[trimmed.index(after: equals)...]))
+      if name.elementsEqual("Credential".utf8) {
+        result.credential = value
+      } else if name.elementsEqual("SignedHeaders".utf8) {
+        result.signedHeaders = value
+      } else if name.elementsEqual("Signature".utf8) {
+        result.signature = value
+      }
+    }
+    return result
   }
 
   func parsePayloadHash(_ text: String) throws(S3Error) -> PayloadHash {
