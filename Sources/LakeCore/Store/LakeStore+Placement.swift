@@ -94,7 +94,8 @@ extension LakeStore {
   }
 
   /// Fsyncs a directory; returns the failure instead of throwing it. `key` names the object
-  /// whose write or delete this is (for injected faults).
+  /// whose write or delete this is (for injected faults). Concurrent writes into the same
+  /// directory share fsyncs (``DirectorySync``).
   func syncDirectory(_ directory: Int32, _ path: String, of key: (String, String)? = nil)
     -> LakeError?
   {
@@ -102,7 +103,7 @@ extension LakeStore {
       if let faults = options.faults, let (bucket, key) = key {
         try faults.check(.syncDirectory, bucket: bucket, key: key)
       }
-      try FileOps.sync(directory)
+      try directorySync.sync(directory)
       return nil
     } catch {
       return error.lakeError("fsync directory of", path)

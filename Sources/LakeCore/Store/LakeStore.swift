@@ -17,6 +17,8 @@ public final class LakeStore: Sendable {
   let layout: DataLayout
   let catalog: Catalog
   let keyLocks: KeyLockTable
+  /// Shares directory fsyncs between concurrent writes into one directory.
+  let directorySync = DirectorySync()
   let objectCache: ObjectInfoCache
   let pruneLock = PruneLock()
   /// Removes the part files of completed and aborted uploads after the request was answered
