@@ -10,13 +10,17 @@ import Synchronization
 /// (``LakeLogHandler``), gathered in memory and written in batches.
 ///
 /// A line is appended under a lock (a copy of ~150 bytes); a background thread writes what
-/// has gathered every `flushInterval`, and the thread that fills `batchBytes` writes the batch
-/// itself. So event loops make one `write(2)` per batch instead of one per request, and a
-/// crash loses at most the lines of the last `flushInterval` (and never more than
-/// `batchBytes`). `stop()` writes what is left.
+/// has gathered every `flushInterval`, and at once when `batchBytes` have gathered. So the
+/// threads answering requests (event loops above all) never wait for `write(2)`, which can
+/// stall for milliseconds while the disk writes back, and a crash loses at most the lines of
+/// the last `flushInterval`. Only when the log's file stalls so long that `maxBufferedBytes`
+/// pile up does the appending thread write them itself (back-pressure, never dropped lines).
+/// `stop()` writes what is left.
 final class AccessLog: @unchecked Sendable {
-  /// Bytes gathered before the appending thread writes them itself.
+  /// Bytes gathered before the flushing thread is woken early.
   static let batchBytes = 64 * 1024
+  /// Bytes gathered before an appending thread writes them itself.
+  static let maxBufferedBytes = 8 << 20
 
   private let fileDescriptor: Int32
   private let label: String
@@ -25,6 +29,8 @@ final class AccessLog: @unchecked Sendable {
   /// Held while a batch is written, so batches reach the file in the order they were taken.
   private let writeLock = NSLock()
   private var buffer: [UInt8] = []
+  /// Whether the flushing thread was woken for a full batch and has not flushed yet.
+  private var woken = false
   private let wake = DispatchSemaphore(value: 0)
   private let stopped = DispatchSemaphore(value: 0)
   private let running = Atomic<Bool>(false)
@@ -44,7 +50,11 @@ final class AccessLog: @unchecked Sendable {
     let interval = DispatchTimeInterval.nanoseconds(
       Int(clamping: seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
     let thread = Thread { [self] in
-      while wake.wait(timeout: .now() + interval) == .timedOut { flush() }
+      while true {
+        _ = wake.wait(timeout: .now() + interval)
+        flush()
+        if !running.load(ordering: .sequentiallyConsistent) { break }
+      }
       stopped.signal()
     }
     thread.name = "access-log"
@@ -80,17 +90,25 @@ final class AccessLog: @unchecked Sendable {
         ("remote", remote), ("request_id", requestID),
       ],
       source: "LakeServer", message: "\(method) \(path) \(status)")
-    let full = lock.withLock { () -> Bool in
+    let (wakeFlusher, writeNow) = lock.withLock { () -> (Bool, Bool) in
       buffer.append(contentsOf: line.utf8)
-      return buffer.count >= Self.batchBytes
+      let overflowing = buffer.count >= Self.maxBufferedBytes
+      guard buffer.count >= Self.batchBytes, !woken || overflowing else { return (false, false) }
+      woken = true
+      return (true, overflowing || !running.load(ordering: .relaxed))
     }
-    if full { flush() }
+    if writeNow {
+      flush()
+    } else if wakeFlusher {
+      wake.signal()
+    }
   }
 
   /// Writes what is buffered now. Batches are written one at a time, in order.
   func flush() {
     writeLock.withLock {
       let taken: [UInt8] = lock.withLock {
+        woken = false
         defer { buffer.removeAll(keepingCapacity: true) }
         return buffer
       }
