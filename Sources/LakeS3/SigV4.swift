@@ -162,8 +162,18 @@ public enum SigV4 {
   public static func stringToSign(amzDate: String, scope: String, canonicalRequest: String)
     -> String
   {
-    let hash = Hex.encode(SHA256.hash(data: Array(canonicalRequest.utf8)))
-    return "\(algorithm)\n\(amzDate)\n\(scope)\n\(hash)"
+    var request = canonicalRequest
+    let hash = request.withUTF8 { Hex.encode(SHA256.hash(data: $0)) }
+    var out = ""
+    out.reserveCapacity(algorithm.utf8.count + amzDate.utf8.count + scope.utf8.count + 67)
+    out += algorithm
+    out += "\n"
+    out += amzDate
+    out += "\n"
+    out += scope
+    out += "\n"
+    out += hash
+    return out
   }
 
   public static func hmac(key: [UInt8], _ message: String) -> [UInt8] {

@@ -80,18 +80,20 @@ final class AccessLog: @unchecked Sendable {
       + duration.components.attoseconds / 1_000_000_000_000
     let hundredths = (micros + 5) / 10  // milliseconds with two decimals, rounded
     let fraction = hundredths % 100
-    var line = ""
-    // Keys in sorted order, as LakeLogHandler writes metadata.
-    LakeLogHandler.appendLine(
-      to: &line, level: .info, label: label,
-      metadata: [
-        ("bytes_in", String(bytesIn)), ("bytes_out", String(bytesOut)),
-        ("ms", "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"),
-        ("remote", remote), ("request_id", requestID),
-      ],
-      source: "LakeServer", message: "\(method) \(path) \(status)")
+    let milliseconds = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    // Formatted outside the lock; keys in sorted order, as LakeLogHandler writes metadata.
+    var line: [UInt8] = []
+    line.reserveCapacity(160 + path.utf8.count)
+    LakeLogHandler.appendHead(to: &line, level: .info, label: label)
+    LakeLogHandler.appendField(to: &line, "bytes_in", String(bytesIn))
+    LakeLogHandler.appendField(to: &line, "bytes_out", String(bytesOut))
+    LakeLogHandler.appendField(to: &line, "ms", milliseconds)
+    LakeLogHandler.appendField(to: &line, "remote", remote)
+    LakeLogHandler.appendField(to: &line, "request_id", requestID)
+    LakeLogHandler.appendTail(
+      to: &line, source: "LakeServer", message: "\(method) \(path) \(status)")
     let (wakeFlusher, writeNow) = lock.withLock { () -> (Bool, Bool) in
-      buffer.append(contentsOf: line.utf8)
+      buffer.append(contentsOf: line)
       let overflowing = buffer.count >= Self.maxBufferedBytes
       guard buffer.count >= Self.batchBytes, !woken || overflowing else { return (false, false) }
       woken = true

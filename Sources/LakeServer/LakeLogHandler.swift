@@ -38,41 +38,46 @@ public struct LakeLogHandler: LogHandler {
     }
     if !metadata.isEmpty { merged.merge(metadata) { kept, _ in kept } }
     if let error = event.error { merged["error"] = "\(error)" }
-    let fields = merged.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value.description) }
-    var line = ""
-    Self.appendLine(
-      to: &line, level: event.level, label: label, metadata: fields, source: event.source,
-      message: event.message.description)
-    var bytes = Array(line.utf8)
-    bytes.withUnsafeMutableBytes { Self.writeAll(fileDescriptor, UnsafeRawBufferPointer($0)) }
+    var line: [UInt8] = []
+    line.reserveCapacity(256)
+    Self.appendHead(to: &line, level: event.level, label: label)
+    for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+      Self.appendField(to: &line, key, value.description)
+    }
+    Self.appendTail(to: &line, source: event.source, message: event.message.description)
+    line.withUnsafeBytes { Self.writeAll(fileDescriptor, $0) }
   }
 
-  /// Appends one log line, newline included, to `line`: the one line shape of every log
-  /// record, the access log's batched lines included. `metadata` is in the order given.
-  static func appendLine(
-    to line: inout String, level: Logger.Level, label: String,
-    metadata: [(key: String, value: String)], source: String, message: String
-  ) {
-    line.reserveCapacity(line.utf8.count + 256)
-    line += timestamps.now()
-    line += " "
-    line += level.rawValue
+  // One log line, the shape of every record (the access log's batched lines included):
+  // `appendHead`, then `appendField` for each metadata pair in order, then `appendTail`.
+
+  /// Appends `<timestamp> <level> <label>:`.
+  static func appendHead(to line: inout [UInt8], level: Logger.Level, label: String) {
+    line.append(contentsOf: timestamps.now().utf8)
+    line.append(UInt8(ascii: " "))
+    line.append(contentsOf: level.rawValue.utf8)
     if !label.isEmpty {
-      line += " "
-      line += label
+      line.append(UInt8(ascii: " "))
+      line.append(contentsOf: label.utf8)
     }
-    line += ":"
-    for (key, value) in metadata {
-      line += " "
-      line += key
-      line += "="
-      line += value
-    }
-    line += " ["
-    line += source
-    line += "] "
-    line += message
-    line += "\n"
+    line.append(UInt8(ascii: ":"))
+  }
+
+  /// Appends ` key=value`.
+  static func appendField(to line: inout [UInt8], _ key: String, _ value: some StringProtocol) {
+    line.append(UInt8(ascii: " "))
+    line.append(contentsOf: key.utf8)
+    line.append(UInt8(ascii: "="))
+    line.append(contentsOf: value.utf8)
+  }
+
+  /// Appends ` [source] message` and the newline.
+  static func appendTail(to line: inout [UInt8], source: String, message: String) {
+    line.append(contentsOf: " [".utf8)
+    line.append(contentsOf: source.utf8)
+    line.append(contentsOf: "] ".utf8)
+    line.append(contentsOf: message.utf8)
+    line.append(UInt8(ascii: "\n"))
   }
 
   /// Writes all of `bytes` to `fd`, retrying short writes; gives up silently on an error.
