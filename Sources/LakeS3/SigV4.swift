@@ -164,16 +164,7 @@ public enum SigV4 {
   {
     var request = canonicalRequest
     let hash = request.withUTF8 { Hex.encode(SHA256.hash(data: $0)) }
-    var out = ""
-    out.reserveCapacity(algorithm.utf8.count + amzDate.utf8.count + scope.utf8.count + 67)
-    out += algorithm
-    out += "\n"
-    out += amzDate
-    out += "\n"
-    out += scope
-    out += "\n"
-    out += hash
-    return out
+    return [algorithm, amzDate, scope, hash].joined(separator: "\n")
   }
 
   public static func hmac(key: [UInt8], _ message: String) -> [UInt8] {

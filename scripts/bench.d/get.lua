@@ -5,6 +5,7 @@
 --   headers  Authorization-header SigV4 GETs from the table `signed` in BENCH_GET_TABLE
 --            ({path, x-amz-date, Authorization}; the same signature is replayed, which the
 --            server verifies in full every time)
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 local mode = os.getenv("BENCH_GET_MODE") or "plain"
 local prefix = os.getenv("BENCH_GET_PREFIX") or "/bench/small/obj-"
 local count = tonumber(os.getenv("BENCH_GET_COUNT") or "1000")
@@ -34,8 +35,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("p50_us %d\np99_us %d\np999_us %d\n",
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9)))
-  io.write(string.format("errors %d\n", summary.errors.status + summary.errors.connect
-    + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  report_latency(summary, latency)
 end

@@ -19,6 +19,7 @@
 -- a 2xx with no body is a PUT, one of 4096 bytes a GET, any other 2xx a LIST.
 -- done() prints p50_us, p99_us, p999_us, errors (as get.lua), the requests sent per kind,
 -- and with BENCH_MIXED_CHECK=1 `responses KIND_STATUS=N ...` and `non2xx N`.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 local mode = os.getenv("BENCH_MIXED_MODE") or "lake"
 local check = os.getenv("BENCH_MIXED_CHECK") == "1"
 dofile(os.getenv("BENCH_MIXED_GET"))
@@ -83,10 +84,7 @@ if check then
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("p50_us %d\np99_us %d\np999_us %d\n",
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9)))
-  io.write(string.format("errors %d\n", summary.errors.status + summary.errors.connect
-    + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  report_latency(summary, latency)
   local get, put, list, counts = 0, 0, 0, {}
   for _, thread in ipairs(threads) do
     get = get + (thread:get("sent_get") or 0)
