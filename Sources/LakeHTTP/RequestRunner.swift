@@ -18,15 +18,9 @@ final class RequestRunner {
 
   let core: ServerCore
   private var dateCache = HTTPDate.Cache()
-  /// Where body bytes for sinks and buffers are received, reused for every request.
-  private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
   init(core: ServerCore) {
     self.core = core
-  }
-
-  deinit {
-    scratch.deallocate()
   }
 
   /// What became of one request.
@@ -153,6 +147,9 @@ final class RequestRunner {
   /// worker when more bytes (or a deadline) come. At the end, the handler answers.
   private func receive(_ reception: BodyReception, on connection: Connection) -> Outcome {
     let body = reception.body
+    // Taken for this stretch only: a parked body holds no buffer.
+    let scratch = core.receiveBuffers.take()
+    defer { core.receiveBuffers.give(scratch) }
     while !reception.isOver {
       let count: Int?
       do {

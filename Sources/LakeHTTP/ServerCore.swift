@@ -8,6 +8,8 @@ final class ServerCore: Sendable {
   let handler: any HTTPHandler
   let logger: Logger
   let pool: WorkerPool
+  /// The buffers workers receive request bodies into.
+  let receiveBuffers = ReceiveBuffers()
   /// Connections counted against `maxConnections` that are not yet closed.
   let openConnections = Atomic<Int>(0)
   /// Connections currently handed to workers (queued or being served).

@@ -43,6 +43,27 @@ final class HTTPServerReceiveTests: XCTestCase {
     XCTAssertEqual(record.bodyBytesReceived, Int64(body.count))
   }
 
+  func testAParkedAndResumedBodyReusesOneReceiveBuffer() throws {
+    // Resident memory follows how many bodies arrive at once, not how many workers ever
+    // received one: a body parked and resumed many times (each time on any of the workers)
+    // keeps taking the same buffer back.
+    let server = try start()
+    let client = try server.client()
+    let body = TestPattern.first(40 * 4096)
+    try client.send("PUT /stream HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n")
+    for offset in stride(from: 0, to: body.count, by: 4096) {
+      try client.send(Array(body[offset..<offset + 4096]))
+      usleep(5_000)  // past the worker's grace: parked, then resumed
+    }
+    XCTAssertEqual(try client.readResponse().status, 200)
+    let buffers = try XCTUnwrap(
+      server.server.state.withLock { state -> ReceiveBuffers? in
+        if case .running(let running) = state { return running.core.receiveBuffers }
+        return nil
+      })
+    XCTAssertEqual(buffers.freeCount, 1, "buffers allocated for one body received in 40 pieces")
+  }
+
   func testChunkedStreamedBodyWithPauses() throws {
     let server = try start()
     let client = try server.client()
