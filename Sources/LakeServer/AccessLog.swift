@@ -9,28 +9,39 @@ import Synchronization
 /// The access log: one line per request, in the shape of every other log line
 /// (``LakeLogHandler``), gathered in memory and written in batches.
 ///
-/// A line is appended under a lock (a copy of ~150 bytes); a background thread writes what
-/// has gathered every `flushInterval`, and at once when `batchBytes` have gathered. So the
-/// threads answering requests (event loops above all) never wait for `write(2)`, which can
-/// stall for milliseconds while the disk writes back, and a crash loses at most the lines of
-/// the last `flushInterval`. Only when the log's file stalls so long that `maxBufferedBytes`
-/// pile up does the appending thread write them itself (back-pressure, never dropped lines).
-/// `stop()` writes what is left.
+/// Each thread appends its lines to its own shard (a buffer with its own lock, so the event
+/// loops never contend), formatting them in place; a background thread writes what has
+/// gathered every `flushInterval`, and at once when a shard holds `batchBytes`. So the
+/// threads answering requests never wait for `write(2)`, which can stall for milliseconds
+/// while the disk writes back, and a crash loses at most the lines of the last
+/// `flushInterval`. Only when the log's file stalls so long that a shard holds
+/// `maxShardBytes` does the appending thread write them itself (back-pressure, never dropped
+/// lines). Within one flush, lines of different threads are grouped by thread. `stop()`
+/// writes what is left.
 final class AccessLog: @unchecked Sendable {
-  /// Bytes gathered before the flushing thread is woken early.
+  /// Bytes a shard gathers before the flushing thread is woken early.
   static let batchBytes = 64 * 1024
-  /// Bytes gathered before an appending thread writes them itself.
-  static let maxBufferedBytes = 8 << 20
+  /// Shards; threads take one each, in turn (more threads than shards share).
+  static let shardCount = 16
+  /// Bytes a shard gathers before its thread writes them itself (8 MiB in all).
+  static let maxShardBytes = (8 << 20) / shardCount
+
+  /// One thread's lines, and its cached timestamp text.
+  private final class Shard: @unchecked Sendable {
+    let lock = NSLock()
+    var buffer: [UInt8] = []
+    var second = -1
+    var stamp: [UInt8] = []
+  }
 
   private let fileDescriptor: Int32
   private let label: String
   private let flushInterval: Duration
-  private let lock = NSLock()
+  private let shards = (0..<AccessLog.shardCount).map { _ in Shard() }
   /// Held while a batch is written, so batches reach the file in the order they were taken.
   private let writeLock = NSLock()
-  private var buffer: [UInt8] = []
-  /// Whether the flushing thread was woken for a full batch and has not flushed yet.
-  private var woken = false
+  /// Whether the flushing thread was woken for a full shard and has not flushed yet.
+  private let woken = Atomic<Bool>(false)
   private let wake = DispatchSemaphore(value: 0)
   private let stopped = DispatchSemaphore(value: 0)
   private let running = Atomic<Bool>(false)
@@ -40,7 +51,6 @@ final class AccessLog: @unchecked Sendable {
     self.fileDescriptor = fileDescriptor
     self.label = label
     self.flushInterval = flushInterval
-    buffer.reserveCapacity(Self.batchBytes)
   }
 
   /// Starts the flushing thread.
@@ -81,42 +91,67 @@ final class AccessLog: @unchecked Sendable {
     let hundredths = (micros + 5) / 10  // milliseconds with two decimals, rounded
     let fraction = hundredths % 100
     let milliseconds = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    // Formatted outside the lock; keys in sorted order, as LakeLogHandler writes metadata.
-    var line: [UInt8] = []
-    line.reserveCapacity(160 + path.utf8.count)
-    LakeLogHandler.appendHead(to: &line, level: .info, label: label)
-    LakeLogHandler.appendField(to: &line, "bytes_in", String(bytesIn))
-    LakeLogHandler.appendField(to: &line, "bytes_out", String(bytesOut))
-    LakeLogHandler.appendField(to: &line, "ms", milliseconds)
-    LakeLogHandler.appendField(to: &line, "remote", remote)
-    LakeLogHandler.appendField(to: &line, "request_id", requestID)
-    LakeLogHandler.appendTail(
-      to: &line, source: "LakeServer", message: "\(method) \(path) \(status)")
-    let (wakeFlusher, writeNow) = lock.withLock { () -> (Bool, Bool) in
-      buffer.append(contentsOf: line)
-      let overflowing = buffer.count >= Self.maxBufferedBytes
-      guard buffer.count >= Self.batchBytes, !woken || overflowing else { return (false, false) }
-      woken = true
-      return (true, overflowing || !running.load(ordering: .relaxed))
+    let shard = shards[Self.threadIndex() % Self.shardCount]
+    let now = time(nil)
+    let size = shard.lock.withLock { () -> Int in
+      if now != shard.second {
+        shard.second = now
+        shard.stamp = Array(LakeLogHandler.timestamp(now).utf8)
+      }
+      // Keys in sorted order, as LakeLogHandler writes metadata.
+      LakeLogHandler.appendHead(
+        to: &shard.buffer, timestamp: shard.stamp, level: .info, label: label)
+      LakeLogHandler.appendField(to: &shard.buffer, "bytes_in", String(bytesIn))
+      LakeLogHandler.appendField(to: &shard.buffer, "bytes_out", String(bytesOut))
+      LakeLogHandler.appendField(to: &shard.buffer, "ms", milliseconds)
+      LakeLogHandler.appendField(to: &shard.buffer, "remote", remote)
+      LakeLogHandler.appendField(to: &shard.buffer, "request_id", requestID)
+      LakeLogHandler.appendTail(
+        to: &shard.buffer, source: "LakeServer", message: "\(method) \(path) \(status)")
+      return shard.buffer.count
     }
-    if writeNow {
+    if size >= Self.maxShardBytes || (size >= Self.batchBytes && !running.load(ordering: .relaxed))
+    {
       flush()
-    } else if wakeFlusher {
+    } else if size >= Self.batchBytes && !woken.exchange(true, ordering: .relaxed) {
       wake.signal()
     }
   }
 
-  /// Writes what is buffered now. Batches are written one at a time, in order.
+  /// Writes what is buffered now, every shard's lines in one batch. Batches are written one
+  /// at a time, in order.
   func flush() {
     writeLock.withLock {
-      let taken: [UInt8] = lock.withLock {
-        woken = false
-        defer { buffer.removeAll(keepingCapacity: true) }
-        return buffer
+      woken.store(false, ordering: .relaxed)
+      var batch: [UInt8] = []
+      for shard in shards {
+        shard.lock.withLock {
+          if batch.isEmpty {
+            swap(&batch, &shard.buffer)
+          } else {
+            batch.append(contentsOf: shard.buffer)
+            shard.buffer.removeAll(keepingCapacity: true)
+          }
+        }
       }
-      if !taken.isEmpty {
-        taken.withUnsafeBytes { LakeLogHandler.writeAll(fileDescriptor, $0) }
+      if !batch.isEmpty {
+        batch.withUnsafeBytes { LakeLogHandler.writeAll(fileDescriptor, $0) }
       }
     }
   }
+
+  /// A small number for the calling thread, given out in turn on its first call.
+  private static func threadIndex() -> Int {
+    if let value = pthread_getspecific(threadKey) { return Int(bitPattern: value) - 1 }
+    let index = nextThreadIndex.add(1, ordering: .relaxed).oldValue
+    pthread_setspecific(threadKey, UnsafeRawPointer(bitPattern: index + 1))
+    return index
+  }
+
+  private static let threadKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+  }()
+  private static let nextThreadIndex = Atomic<Int>(0)
 }

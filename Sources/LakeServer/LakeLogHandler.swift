@@ -51,9 +51,16 @@ public struct LakeLogHandler: LogHandler {
   // One log line, the shape of every record (the access log's batched lines included):
   // `appendHead`, then `appendField` for each metadata pair in order, then `appendTail`.
 
-  /// Appends `<timestamp> <level> <label>:`.
+  /// Appends `<timestamp> <level> <label>:` with the current time.
   static func appendHead(to line: inout [UInt8], level: Logger.Level, label: String) {
-    line.append(contentsOf: timestamps.now().utf8)
+    appendHead(to: &line, timestamp: Array(timestamps.now().utf8), level: level, label: label)
+  }
+
+  /// Appends `<timestamp> <level> <label>:` with `timestamp` (from ``timestamp(_:)``).
+  static func appendHead(
+    to line: inout [UInt8], timestamp: [UInt8], level: Logger.Level, label: String
+  ) {
+    line.append(contentsOf: timestamp)
     line.append(UInt8(ascii: " "))
     line.append(contentsOf: level.rawValue.utf8)
     if !label.isEmpty {
@@ -104,18 +111,24 @@ public struct LakeLogHandler: LogHandler {
     private var text = ""
 
     func now() -> String {
-      var seconds = time(nil)
+      let seconds = time(nil)
       return lock.withLock {
         if seconds != second {
           second = seconds
-          var parts = tm()
-          localtime_r(&seconds, &parts)
-          var buffer = [CChar](repeating: 0, count: 64)
-          let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
-          text = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+          text = LakeLogHandler.timestamp(seconds)
         }
         return text
       }
     }
+  }
+
+  /// `seconds` since the epoch as local time, `%Y-%m-%dT%H:%M:%S%z`.
+  static func timestamp(_ seconds: time_t) -> String {
+    var seconds = seconds
+    var parts = tm()
+    localtime_r(&seconds, &parts)
+    var buffer = [CChar](repeating: 0, count: 64)
+    let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
+    return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }
