@@ -1,5 +1,3 @@
-import Glibc
-
 /// The 1 MiB buffers workers receive request bodies into, shared by all workers.
 ///
 /// Taken for one stretch of receiving and given back after it, last in first out: a body
@@ -12,38 +10,23 @@ final class ReceiveBuffers: @unchecked Sendable {
   /// The size of each buffer.
   static let size = 1 << 20
 
-  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private let lock = ConditionLock()
   private var free: [UnsafeMutableRawBufferPointer] = []
-
-  init() {
-    pthread_mutex_init(mutex, nil)
-  }
 
   deinit {
     for buffer in free { buffer.deallocate() }
-    pthread_mutex_destroy(mutex)
-    mutex.deallocate()
   }
 
   /// A buffer of ``size`` bytes: the one given back last, or a new one.
   func take() -> UnsafeMutableRawBufferPointer {
-    pthread_mutex_lock(mutex)
-    let buffer = free.popLast()
-    pthread_mutex_unlock(mutex)
-    return buffer ?? .allocate(byteCount: Self.size, alignment: 16)
+    lock.withLock { free.popLast() } ?? .allocate(byteCount: Self.size, alignment: 16)
   }
 
   /// Gives a buffer from ``take()`` back.
   func give(_ buffer: UnsafeMutableRawBufferPointer) {
-    pthread_mutex_lock(mutex)
-    free.append(buffer)
-    pthread_mutex_unlock(mutex)
+    lock.withLock { free.append(buffer) }
   }
 
   /// Buffers allocated and currently given back (for tests).
-  var freeCount: Int {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    return free.count
-  }
+  var freeCount: Int { lock.withLock { free.count } }
 }

@@ -77,13 +77,12 @@ public enum SigV4 {
 
   /// A header value as SigV4 canonicalises it: trimmed, inner runs of spaces collapsed.
   public static func canonicalHeaderValue(_ value: String) -> String {
-    func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
     let bytes = value.utf8
     // Most values (dates, hashes, host names) have nothing to trim or collapse.
     var previousSpace = true
     var clean = true
     for byte in bytes {
-      let space = isSpace(byte)
+      let space = isSpaceOrTab(byte)
       if space && (previousSpace || byte == UInt8(ascii: "\t")) {
         clean = false
         break
@@ -95,7 +94,7 @@ public enum SigV4 {
     out.reserveCapacity(bytes.count)
     var pendingSpace = false
     for byte in bytes {
-      if isSpace(byte) {
+      if isSpaceOrTab(byte) {
         pendingSpace = !out.isEmpty
       } else {
         if pendingSpace { out.append(UInt8(ascii: " ")) }
@@ -113,11 +112,21 @@ public enum SigV4 {
 
   /// Whether header name `name` equals `lowercaseName` ignoring ASCII case.
   static func headerName(_ name: String, is lowercaseName: String) -> Bool {
-    guard name.utf8.count == lowercaseName.utf8.count else { return false }
-    for (a, b) in zip(name.utf8, lowercaseName.utf8) where a != b {
+    name.utf8.count == lowercaseName.utf8.count && headerName(name, startsWith: lowercaseName)
+  }
+
+  /// Whether header name `name` starts with `lowercasePrefix` ignoring ASCII case.
+  static func headerName(_ name: String, startsWith lowercasePrefix: String) -> Bool {
+    guard name.utf8.count >= lowercasePrefix.utf8.count else { return false }
+    for (a, b) in zip(name.utf8, lowercasePrefix.utf8) where a != b {
       guard a | 0x20 == b, b >= UInt8(ascii: "a"), b <= UInt8(ascii: "z") else { return false }
     }
     return true
+  }
+
+  /// A space or tab, the whitespace SigV4 trims in header values and between fields.
+  static func isSpaceOrTab(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
   }
 
   /// The canonical request text.

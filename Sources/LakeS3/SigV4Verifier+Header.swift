@@ -105,11 +105,10 @@ extension SigV4Verifier {
     -> (credential: String?, signedHeaders: String?, signature: String?)
   {
     var result: (credential: String?, signedHeaders: String?, signature: String?) = (nil, nil, nil)
-    func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
     for item in text.split(separator: UInt8(ascii: ",")) {
       var trimmed = item[...]
-      while let first = trimmed.first, isSpace(first) { trimmed = trimmed.dropFirst() }
-      while let last = trimmed.last, isSpace(last) { trimmed = trimmed.dropLast() }
+      while let first = trimmed.first, SigV4.isSpaceOrTab(first) { trimmed = trimmed.dropFirst() }
+      while let last = trimmed.last, SigV4.isSpaceOrTab(last) { trimmed = trimmed.dropLast() }
       guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) else { continue }
       let name = trimmed[..<equals]
       let value = String(Substring(trimmed[trimmed.index(after: equals)...]))
@@ -143,7 +142,7 @@ extension SigV4Verifier {
       throw S3Error(.accessDenied, "The host header must be signed.")
     }
     var unsigned = Set<String>()
-    for header in request.headers where Self.isAmzHeader(header.name) {
+    for header in request.headers where SigV4.headerName(header.name, startsWith: "x-amz-") {
       let name = header.name.lowercased()
       if !signed.contains(name) && !exempt.contains(name) { unsigned.insert(name) }
     }
@@ -152,16 +151,6 @@ extension SigV4Verifier {
         .accessDenied, "There were headers present in the request which were not signed",
         extra: [("HeadersNotSigned", unsigned.sorted().joined(separator: ", "))])
     }
-  }
-
-  /// Whether `name` starts with `x-amz-` in any ASCII case.
-  static func isAmzHeader(_ name: String) -> Bool {
-    let prefix = "x-amz-".utf8
-    guard name.utf8.count > prefix.count else { return false }
-    for (a, b) in zip(name.utf8, prefix) where a != b {
-      guard a | 0x20 == b, b >= UInt8(ascii: "a"), b <= UInt8(ascii: "z") else { return false }
-    }
-    return true
   }
 
   func check(

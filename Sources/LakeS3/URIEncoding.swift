@@ -47,9 +47,15 @@ public enum URIEncoding {
   /// Decodes `%XY` escapes; `+` becomes a space only when `plusIsSpace` (query strings, as
   /// form encoding and most S3 servers treat it). Returns nil for a malformed escape.
   public static func decodeBytes<S: StringProtocol>(_ text: S, plusIsSpace: Bool) -> [UInt8]? {
+    decodeBytes(bytes: text.utf8, plusIsSpace: plusIsSpace)
+  }
+
+  /// ``decodeBytes(_:plusIsSpace:)`` of UTF-8 bytes.
+  static func decodeBytes<Bytes: Collection>(bytes: Bytes, plusIsSpace: Bool) -> [UInt8]?
+  where Bytes.Element == UInt8 {
     var out: [UInt8] = []
-    out.reserveCapacity(text.utf8.count)
-    var iterator = text.utf8.makeIterator()
+    out.reserveCapacity(bytes.count)
+    var iterator = bytes.makeIterator()
     while let byte = iterator.next() {
       if byte == UInt8(ascii: "%") {
         guard let h = iterator.next(), let l = iterator.next(), let hv = Hex.value(of: h),
@@ -125,22 +131,7 @@ public enum URIEncoding {
     }
     // The input came from a String, so a slice without escapes cut at ASCII bytes is UTF-8.
     if plain { return String(decoding: slice, as: UTF8.self) }
-    var out: [UInt8] = []
-    out.reserveCapacity(slice.count)
-    var index = 0
-    while index < slice.count {
-      let byte = slice[index]
-      if byte == UInt8(ascii: "%") {
-        guard index + 2 < slice.count, let high = Hex.value(of: slice[index + 1]),
-          let low = Hex.value(of: slice[index + 2])
-        else { return nil }
-        out.append(high << 4 | low)
-        index += 3
-      } else {
-        out.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-        index += 1
-      }
-    }
+    guard let out = decodeBytes(bytes: slice, plusIsSpace: true) else { return nil }
     return String(validating: out, as: UTF8.self)
   }
 }
