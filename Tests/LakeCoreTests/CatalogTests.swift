@@ -73,6 +73,19 @@ final class CatalogTests: XCTestCase {
     }
   }
 
+  /// A PUT waits for one WAL fsync, its intent's: the final transaction is redone from the
+  /// intent after a crash, so it does not wait for the disk. Every other write still does.
+  func testAPutWaitsForOneWALFsync() throws {
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("bkt")
+    var before = store.catalogStatistics().walSyncs
+    _ = try put(store, "bkt", "k", "bytes")
+    XCTAssertEqual(store.catalogStatistics().walSyncs - before, 1)
+    before = store.catalogStatistics().walSyncs
+    try store.deleteObject(bucket: "bkt", key: "k")
+    XCTAssertEqual(store.catalogStatistics().walSyncs - before, 2, "delete: intent and row")
+  }
+
   func testAFailingWriteInABatchRollsBackAlone() throws {
     let (store, _) = try makeStore()
     let errors = Locked<[LakeError]>([])

@@ -94,4 +94,20 @@ final class DirectorySyncTests: XCTestCase {
     // Later callers are not affected by the failures of earlier rounds.
     XCTAssertNoThrow(try sync.sync(fd))
   }
+
+  /// A writer that did other I/O after its change finds it already covered by a round that
+  /// started after its ticket, and runs no fsync of its own (how a PUT's intent shares the
+  /// WAL fsync of other writes while its temp file is fsynced).
+  func testARoundStartedAfterTheTicketCoversIt() throws {
+    let rounds = SyncRounds()
+    let runs = Atomic<Int>(0)
+    let count = { (_: Int32) throws(Errno) in _ = runs.add(1, ordering: .relaxed) }
+    let mine = rounds.ticket()
+    try rounds.sync(after: rounds.ticket(), directory, using: count)  // another writer's
+    XCTAssertEqual(runs.load(ordering: .relaxed), 1)
+    try rounds.sync(after: mine, directory, using: count)
+    XCTAssertEqual(runs.load(ordering: .relaxed), 1, "covered by the other writer's round")
+    try rounds.sync(after: rounds.ticket(), directory, using: count)
+    XCTAssertEqual(runs.load(ordering: .relaxed), 2, "a change after that round needs a new one")
+  }
 }

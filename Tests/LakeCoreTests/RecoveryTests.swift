@@ -19,7 +19,7 @@ final class RecoveryTests: XCTestCase {
       PutIntent(
         id: 0, bucket: bucket, key: key, tmpName: sealed.tmpName, storagePath: plan.preferredPath,
         fallbackPath: plan.fallbackPath, size: sealed.size, etag: Hex.encode(sealed.md5),
-        metadata: ObjectMetadata(contentType: "text/recovered")))
+        metadata: ObjectMetadata(contentType: "text/recovered"), fileID: sealed.fileID))
     return (intent, plan)
   }
 
@@ -88,6 +88,46 @@ final class RecoveryTests: XCTestCase {
     let reopened = try reopen(directory)
     XCTAssertEqual(try get(reopened, "bkt", "d").1, Array("conflicting".utf8))
     XCTAssertEqual(try get(reopened, "bkt", "d/e").1, Array("inner".utf8))
+  }
+
+  /// A PUT's final transaction does not wait for the disk, so power loss can leave the
+  /// intents of several acknowledged PUTs of one key. Rolled forward in order, the newest
+  /// wins and the older version's file (here in overflow) does not stay behind.
+  func testSeveralIntentsOfOneKeyLeaveTheNewest() throws {
+    let (store, directory) = try makeStore()
+    _ = try store.createBucket("bkt")
+    _ = try put(store, "bkt", "d/e", "inner")
+    let (first, firstPlan) = try stagedPut(store, "bkt", "d", "first")
+    let overflow = try store.place(tmpName: first.tmpName, plan: firstPlan).storagePath
+    XCTAssertEqual(overflow, firstPlan.fallbackPath)
+    try store.deleteObject(bucket: "bkt", key: "d/e")
+    let (second, secondPlan) = try stagedPut(store, "bkt", "d", "second")
+    XCTAssertEqual(try store.place(tmpName: second.tmpName, plan: secondPlan).storagePath, "bkt/d")
+    store.close()
+
+    let reopened = try reopen(directory)
+    XCTAssertEqual(try get(reopened, "bkt", "d").1, Array("second".utf8))
+    XCTAssertEqual(try reopened.catalog.intents(), [])
+    XCTAssertFalse(fileExists(directory.url(overflow)))
+    XCTAssertTrue(try reopened.fsck(repair: false) { XCTFail("\($0)") }.isClean)
+  }
+
+  /// Only the destination directory is fsynced after a rename, so after power loss the temp
+  /// name can still be there, a second link to the renamed file. That is a completed rename.
+  func testTempNameLeftBesideACompletedRenameRollsForward() throws {
+    let (store, directory) = try makeStore()
+    _ = try store.createBucket("bkt")
+    _ = try put(store, "bkt", "k", "old")
+    let (intent, plan) = try stagedPut(store, "bkt", "k", "acknowledged")
+    _ = try store.place(tmpName: intent.tmpName, plan: plan)
+    XCTAssertEqual(
+      link(directory.url("bkt/k"), directory.url(".lakestore/tmp/" + intent.tmpName)), 0)
+    store.close()
+
+    let reopened = try reopen(directory)
+    XCTAssertEqual(try get(reopened, "bkt", "k").1, Array("acknowledged".utf8))
+    XCTAssertEqual(try reopened.catalog.intents(), [])
+    XCTAssertEqual(try tmpEntries(directory), [])
   }
 
   func testRenamedFileThatDoesNotMatchIsNotRolledForward() throws {

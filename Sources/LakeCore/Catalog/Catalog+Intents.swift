@@ -43,7 +43,15 @@ extension Catalog {
   /// Durably records a PUT intent and returns it with its id. Throws `.noSuchBucket` if the
   /// bucket is gone (checked in the same transaction, which orders it against DeleteBucket).
   func insertPutIntent(_ intent: PutIntent) throws(LakeError) -> PutIntent {
-    try write { (connection) throws(LakeError) -> PutIntent in
+    let (recorded, ticket) = try stagePutIntent(intent)
+    try awaitDurable(ticket)
+    return recorded
+  }
+
+  /// Records a PUT intent like ``insertPutIntent(_:)`` but returns before it is durable:
+  /// nothing may be renamed for it before ``awaitDurable(_:)`` returns for the ticket.
+  func stagePutIntent(_ intent: PutIntent) throws(LakeError) -> (PutIntent, SyncRounds.Ticket) {
+    try stage { (connection) throws(LakeError) -> PutIntent in
       guard try Self.bucketExists(intent.bucket, on: connection) else {
         throw .noSuchBucket(intent.bucket)
       }
@@ -108,9 +116,12 @@ extension Catalog {
 
   /// Commits a PUT: upserts the row, deletes the intent and logs the change, atomically; a
   /// Complete also removes its upload and parts in the same transaction. Returns the row with
-  /// its sequence number.
-  func finishPut(_ intent: PutIntent, object: ObjectInfo) throws(LakeError) -> ObjectInfo {
-    try write { (connection) throws(LakeError) -> ObjectInfo in
+  /// its sequence number. `durable` false commits without waiting for the disk: only once
+  /// the renamed file is durable, since recovery then redoes this from the durable intent.
+  func finishPut(_ intent: PutIntent, object: ObjectInfo, durable: Bool = true)
+    throws(LakeError) -> ObjectInfo
+  {
+    try write(durable: durable) { (connection) throws(LakeError) -> ObjectInfo in
       try Self.deleteIntent(intent.id, on: connection)
       if let uploadID = intent.uploadID { try Self.deleteUpload(uploadID, on: connection) }
       return try Self.upsertObject(object, parts: intent.parts, on: connection)

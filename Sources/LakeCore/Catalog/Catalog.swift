@@ -3,8 +3,8 @@ import Logging
 /// The SQLite manifest catalog: buckets, object rows, write intents and the change log.
 ///
 /// One writer connection (group-committing, see `SQLiteWriteQueue`) and a pool of read-only
-/// connections, all in WAL mode so reads run beside the writer. Every write is durable when
-/// `write` returns (`synchronous=FULL`).
+/// connections, all in WAL mode so reads run beside the writer. A write is durable when
+/// `write` returns (the WAL fsynced after the commit) unless it asked not to wait.
 ///
 /// Thread rule: every method may be called from any thread at once.
 final class Catalog: Sendable {
@@ -24,13 +24,15 @@ final class Catalog: Sendable {
     }
     try connection.execute(
       """
-      PRAGMA synchronous=FULL;
+      PRAGMA synchronous=NORMAL;
       PRAGMA journal_size_limit=67108864;
       PRAGMA foreign_keys=OFF;
       """)
     try Self.migrate(connection, logger: logger)
-    writer = SQLiteWriteQueue(
-      connection: connection, maxBatch: options.maxCommitBatch, counters: counters)
+    // The WAL exists once the connection has read the database in WAL mode (migrate did).
+    writer = try SQLiteWriteQueue(
+      connection: connection, walPath: path + "-wal", maxBatch: options.maxCommitBatch,
+      counters: counters)
     readers = try SQLiteReaderPool(
       path: path, count: options.readerConnections, counters: counters)
   }
@@ -40,12 +42,28 @@ final class Catalog: Sendable {
     try readers.withConnection(body)
   }
 
-  /// Runs `body` in a durable write transaction (possibly batched with concurrent writes).
+  /// Runs `body` in a write transaction (possibly batched with concurrent writes), durable
+  /// when this returns unless `durable` is false (see `SQLiteWriteQueue.perform`).
   /// `body` must be quick and touch only the catalog.
   func write<T: Sendable>(
+    durable: Bool = true,
     _ body: @escaping @Sendable (SQLiteConnection) throws(LakeError) -> T
   ) throws(LakeError) -> T {
-    try writer.perform(body)
+    try writer.perform(durable: durable, body)
+  }
+
+  /// Commits `body` without waiting for the disk; the write is durable once
+  /// ``awaitDurable(_:)`` returns for the ticket (see `SQLiteWriteQueue.stage`).
+  func stage<T: Sendable>(
+    _ body: @escaping @Sendable (SQLiteConnection) throws(LakeError) -> T
+  ) throws(LakeError) -> (T, SyncRounds.Ticket) {
+    try writer.stage(body)
+  }
+
+  /// Returns once the writes staged before `ticket` are durable; throws `.catalog` if the
+  /// WAL cannot be fsynced.
+  func awaitDurable(_ ticket: SyncRounds.Ticket) throws(LakeError) {
+    try writer.awaitDurable(ticket)
   }
 
   /// Writes waiting for the running write transaction to finish.

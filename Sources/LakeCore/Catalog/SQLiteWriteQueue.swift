@@ -1,13 +1,23 @@
 import Dispatch
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The single writer connection, with group commit.
 ///
 /// Every catalog write runs through `perform`. Writes that arrive while a transaction is in
 /// flight queue up; the thread that finds the queue idle becomes the leader and runs the queued
 /// writes (up to `maxBatch`) in ONE transaction, each inside its own savepoint so a failing
-/// write rolls back alone. One commit (one WAL fsync with `synchronous=FULL`) then makes the
-/// whole batch durable, and leadership passes to the next waiter. Under concurrency this turns
-/// N fsyncs into about one; alone, a write costs the same as a plain transaction.
+/// write rolls back alone.
+///
+/// The connection commits with `synchronous=NORMAL` (no fsync inside COMMIT). A durable
+/// write is then made durable by an `fdatasync` of the WAL file, what `synchronous=FULL` does
+/// inside COMMIT, done after it and outside the connection's lock (``SyncRounds``): the next
+/// batch runs its statements while this one waits for the disk, concurrent commits share WAL
+/// fsyncs, and a caller can do its own I/O between the commit and the wait (``stage(_:)``).
+/// Under concurrency this turns N fsyncs into about one, and the writer connection is held
+/// only for CPU work.
 ///
 /// Thread rule: any thread may call `perform`; it blocks until its write is committed (or
 /// failed). Work closures run on whichever thread leads, so they must be `@Sendable`, must
@@ -38,19 +48,51 @@ final class SQLiteWriteQueue: Sendable {
   private let connection: Locked<SQLiteConnection?>
   private let maxBatch: Int
   private let counters: CatalogCounters
+  /// A descriptor of the WAL file (`<database>-wal`), for the commits' fsyncs.
+  private let wal: Int32
+  private let walRounds = SyncRounds()
 
-  init(connection: SQLiteConnection, maxBatch: Int, counters: CatalogCounters) {
+  /// Takes over `connection` (in WAL mode, `synchronous=NORMAL`) and opens its WAL file at
+  /// `walPath`, which must exist. Throws `.catalog` when it cannot be opened.
+  init(connection: SQLiteConnection, walPath: String, maxBatch: Int, counters: CatalogCounters)
+    throws(LakeError)
+  {
+    let wal = open(walPath, O_RDONLY | O_CLOEXEC)
+    guard wal >= 0 else {
+      throw .catalog("open \(walPath): \(String(cString: strerror(errno)))")
+    }
+    self.wal = wal
     self.connection = Locked(connection)
     self.maxBatch = max(1, maxBatch)
     self.counters = counters
   }
 
-  /// Runs `work` inside a write transaction and returns once that transaction is durably
-  /// committed. Throws what `work` throws (its changes are rolled back), or `.catalog` when
-  /// the transaction cannot commit or the store is closed.
+  deinit {
+    FileOps.closeDescriptor(wal)
+  }
+
+  /// Runs `work` inside a write transaction and returns once that transaction is committed:
+  /// durably (the WAL fsynced) unless `durable` is false. A write committed with `durable`
+  /// false is visible at once and becomes durable with the next WAL fsync (the WAL is
+  /// appended in order, so a crash can only lose a tail of such writes, never one that a
+  /// later durable commit covers). Use it only for writes that recovery can redo.
+  /// Throws what `work` throws (its changes are rolled back), or `.catalog` when the
+  /// transaction cannot commit, the WAL cannot be fsynced, or the store is closed.
   func perform<T: Sendable>(
+    durable: Bool = true,
     _ work: @escaping @Sendable (SQLiteConnection) throws(LakeError) -> T
   ) throws(LakeError) -> T {
+    let (value, ticket) = try stage(work)
+    if durable { try awaitDurable(ticket) }
+    return value
+  }
+
+  /// Commits `work` like `perform(durable: false)` and returns its result with a ticket:
+  /// the write is durable once ``awaitDurable(_:)`` returns for it. The caller may do other
+  /// I/O in between (another thread's WAL fsync often covers the write meanwhile).
+  func stage<T: Sendable>(
+    _ work: @escaping @Sendable (SQLiteConnection) throws(LakeError) -> T
+  ) throws(LakeError) -> (T, SyncRounds.Ticket) {
     let request = Request { (connection) throws(LakeError) -> any Sendable in
       try work(connection)
     }
@@ -72,8 +114,22 @@ final class SQLiteWriteQueue: Sendable {
       preconditionFailure("write leader finished without its own outcome")
     }
     switch result {
-    case .success(let value): return value as! T
+    case .success(let value): return (value as! T, walRounds.ticket())
     case .failure(let error): throw error
+    }
+  }
+
+  /// Returns once a write staged before `ticket` was taken is durable (an `fdatasync` of the
+  /// WAL that started after it succeeded). Throws `.catalog` when that fsync fails: the
+  /// write is committed and visible, but not known to be on disk.
+  func awaitDurable(_ ticket: SyncRounds.Ticket) throws(LakeError) {
+    do throws(Errno) {
+      try walRounds.sync(after: ticket, wal) { (fd) throws(Errno) in
+        try FileOps.dataSync(fd)
+        counters.walSyncs.add(1, ordering: .relaxed)
+      }
+    } catch {
+      throw .catalog("fsync of the catalog's WAL: \(error)")
     }
   }
 

@@ -132,6 +132,12 @@ enum FileOps {
     if retrying({ fsync(fd) }) != 0 { throw Errno.current }
   }
 
+  /// `fdatasync(2)`: the file's data and what is needed to read it back (its size), not its
+  /// timestamps.
+  static func dataSync(_ fd: Int32) throws(Errno) {
+    if retrying({ fdatasync(fd) }) != 0 { throw Errno.current }
+  }
+
   /// `fstatat(2)` with `AT_SYMLINK_NOFOLLOW`.
   static func status(_ directory: Int32, _ name: String) throws(Errno) -> stat {
     var info = stat()

@@ -12,13 +12,18 @@ public struct CatalogStatistics: Sendable, Equatable {
   public var virtualMachineSteps: Int
   /// Write transactions committed (a group commit of many writes counts once).
   public var writeTransactions: Int
+  /// `fdatasync` calls on the WAL that made committed writes durable (concurrent commits
+  /// share one).
+  public var walSyncs: Int
 
   public init(
-    queries: Int = 0, steps: Int = 0, virtualMachineSteps: Int = 0, writeTransactions: Int = 0
+    queries: Int = 0, steps: Int = 0, virtualMachineSteps: Int = 0, writeTransactions: Int = 0,
+    walSyncs: Int = 0
   ) {
     self.queries = queries
     self.steps = steps
     self.virtualMachineSteps = virtualMachineSteps
     self.writeTransactions = writeTransactions
+    self.walSyncs = walSyncs
   }
 }

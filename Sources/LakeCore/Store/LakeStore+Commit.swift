@@ -22,11 +22,13 @@ extension LakeStore {
   /// Makes the writer's bytes the key's object, durably and atomically, and returns the new
   /// row. When this returns, the object survives `kill -9` and power loss.
   ///
-  /// Protocol: fsync the temp file; commit a write intent; take the key's lock; check
-  /// `condition` against the current row; keep the version being replaced reachable (a hard
-  /// link in `tmp/`); rename into place (plain path, or overflow on a directory-tree
-  /// conflict); fsync the directory; commit row + intent removal + change log in one
-  /// transaction; drop the kept link, or remove the replaced file if it lived elsewhere.
+  /// Protocol: commit a write intent; fsync the temp file and the intent (overlapping); take
+  /// the key's lock; check `condition` against the current row; keep the version being
+  /// replaced reachable (a hard link in `tmp/`); rename into place (plain path, or overflow
+  /// on a directory-tree conflict); fsync the directory; commit row + intent removal + change
+  /// log in one transaction, which need not wait for the disk (recovery redoes it from the
+  /// durable intent and renamed file); drop the kept link, or remove the replaced file if it
+  /// lived elsewhere.
   ///
   /// Throws `.digestMismatch` when `expectedMD5` (raw 16 bytes from `Content-MD5`) differs,
   /// `.preconditionFailed` when `condition` does not hold, `.noSuchBucket` if the bucket was
@@ -44,7 +46,7 @@ extension LakeStore {
     }
     do throws(LakeError) {
       try checkOpen()
-      let sealed = try writer.seal()
+      let sealed = try writer.seal(deferSync: true)
       if let expectedMD5, expectedMD5 != sealed.md5 { throw LakeError.digestMismatch }
       return try commit(
         writer, sealed: sealed, etag: Hex.encode(sealed.md5), metadata: metadata,
@@ -69,12 +71,21 @@ extension LakeStore {
     let plan = PlacementPlan(
       bucket: writer.bucket, key: writer.key, plainAllowed: layout.namesAreExact)
     try checkCatalogFault(.intent, bucket: plan.bucket, key: plan.key)
-    let intent = try catalog.insertPutIntent(
+    let (intent, ticket) = try catalog.stagePutIntent(
       PutIntent(
         id: 0, bucket: writer.bucket, key: writer.key, tmpName: sealed.tmpName,
         storagePath: plan.preferredPath, fallbackPath: plan.fallbackPath, size: sealed.size,
         etag: etag, metadata: metadata, fileID: sealed.fileID, uploadID: uploadID,
         parts: parts))
+    // The temp file's fsync (if the caller deferred it) overlaps the intent's WAL fsync,
+    // which another write's round often covers meanwhile; both end before the rename.
+    do throws(LakeError) {
+      try writer.syncSealed()
+      try catalog.awaitDurable(ticket)
+    } catch {
+      try? catalog.deleteIntent(intent.id)
+      throw error
+    }
     let stripe = keyLocks.stripe(bucket: writer.bucket, key: writer.key)
     let (info, replaced) = try stripe.withLock { () throws(LakeError) -> (ObjectInfo, String?) in
       try commitHoldingLock(
@@ -150,7 +161,9 @@ extension LakeStore {
     while true {
       do throws(LakeError) {
         try checkCatalogFault(.catalogCommit, bucket: row.bucket, key: row.key)
-        return try catalog.finishPut(intent, object: row)
+        // The rename and the intent are durable: recovery redoes this transaction if a
+        // crash loses it, so it need not wait for the WAL fsync (see Docs/reliability.md).
+        return try catalog.finishPut(intent, object: row, durable: false)
       } catch {
         attempts += 1
         if attempts == 2 { throw error }

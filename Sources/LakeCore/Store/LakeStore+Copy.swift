@@ -29,7 +29,7 @@ extension LakeStore {
     do throws(LakeError) {
       try writer.append(
         file: opened.descriptor, length: source.size, path: source.storagePath)
-      let sealed = try writer.seal()
+      let sealed = try writer.seal(deferSync: true)
       return try commit(
         writer, sealed: sealed, etag: source.etag, metadata: metadata, condition: condition,
         parts: parts)

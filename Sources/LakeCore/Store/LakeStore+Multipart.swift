@@ -155,7 +155,7 @@ extension LakeStore {
       let writer = try makeWriter(bucket: bucket, key: key, expectedSize: total)
       do throws(LakeError) {
         try assemble(chosen, uploadID: uploadID, into: writer)
-        let sealed = try writer.seal()
+        let sealed = try writer.seal(deferSync: true)
         var md5s: [UInt8] = []
         for part in chosen { md5s += Hex.decode(part.part.etag) ?? [] }
         let etag = Hex.encode(Array(Insecure.MD5.hash(data: md5s))) + "-\(chosen.count)"

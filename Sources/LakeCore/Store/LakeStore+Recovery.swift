@@ -10,13 +10,19 @@ extension LakeStore {
   /// Settles the writes a crash interrupted, from the catalog's intents alone (the data tree
   /// is never walked), then empties `tmp/`. Runs once, in `init`, before any other call.
   ///
-  /// - PUT intent whose temp file still exists: the rename never happened; drop both.
-  /// - PUT intent whose temp file is gone: the rename happened. If the preferred or fallback
-  ///   path holds a regular file with the recorded size and MD5, roll forward (commit the row,
-  ///   remove a replaced file); otherwise drop the intent.
+  /// Intents are settled oldest first. A PUT's final transaction does not wait for the disk
+  /// (its intent and renamed file are durable), so a crash can leave the intents of several
+  /// acknowledged PUTs of one key; rolling each forward in order leaves the newest.
+  ///
+  /// - PUT intent whose file is at its preferred or fallback path (same size and file
+  ///   identity, or MD5 for intents of old builds): the rename happened. Roll forward
+  ///   (commit the row, remove a replaced file), unless the row already names that file.
   ///   A Complete's intent rolls forward together with its upload's removal.
+  /// - PUT intent whose file is not there: the rename never happened (or a later write
+  ///   replaced the file); drop the intent and its temp file.
   /// - DELETE intent: if the row still has the recorded sequence number, finish the delete.
-  /// - Remaining files in `tmp/` predate their intent: delete them.
+  /// - Remaining files in `tmp/` (temp files, and names a crash left beside a rename) are
+  ///   deleted.
   /// - Uploads a Complete had frozen but not committed take parts again; files in
   ///   `uploads/` that no catalog row names (a part renamed in but not committed, an upload
   ///   completed or aborted but not yet cleaned up) are deleted.
@@ -42,22 +48,22 @@ extension LakeStore {
   }
 
   private func recoverPut(_ intent: PutIntent) throws(LakeError) {
-    if (try? FileOps.status(layout.tmp, intent.tmpName)) != nil {
-      try? FileOps.unlink(layout.tmp, intent.tmpName)
-      try catalog.deleteIntent(intent.id)
-      return
-    }
     let candidates = [intent.storagePath] + (intent.fallbackPath.map { [$0] } ?? [])
+    let current = try catalog.object(bucket: intent.bucket, key: intent.key)
+    // Checked before the temp file: after a crash the temp name can survive beside a
+    // completed rename (only the destination directory was fsynced).
     guard let placed = candidates.first(where: { holdsObject($0, of: intent) }) else {
-      if let fallback = intent.fallbackPath { _ = try? removeStoredFile(fallback) }
+      try? FileOps.unlink(layout.tmp, intent.tmpName)
+      if let fallback = intent.fallbackPath, current?.storagePath != fallback {
+        _ = try? removeStoredFile(fallback)
+      }
       try catalog.deleteIntent(intent.id)
       return
     }
-    let current = try catalog.object(bucket: intent.bucket, key: intent.key)
     if let current, current.storagePath == placed, current.etag == intent.etag,
       current.size == intent.size
     {
-      try catalog.deleteIntent(intent.id)  // a later write of the same bytes already won
+      try catalog.deleteIntent(intent.id)  // the final transaction made it (or an equal write)
       return
     }
     let row = ObjectInfo(

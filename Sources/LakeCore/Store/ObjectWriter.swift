@@ -25,7 +25,7 @@ public final class ObjectWriter {
     var tmpName: String
     var size: Int64
     var md5: [UInt8]
-    /// The file's ``FileOps/identity(_:)`` after the fsync.
+    /// The file's ``FileOps/identity(_:)`` after the last write.
     var fileID: String?
   }
 
@@ -145,10 +145,25 @@ public final class ObjectWriter {
 
   var tmpPath: String { ".lakestore/tmp/" + tmpName }
 
-  /// Fsyncs and closes the temp file and finishes the MD5. On error the writer is discarded.
-  func seal() throws(LakeError) -> Sealed {
+  /// Fsyncs and closes the temp file and finishes the MD5. With `deferSync` the file stays
+  /// open and unsynced until ``syncSealed()`` (so the caller can overlap that fsync with its
+  /// catalog commit). On error the writer is discarded.
+  func seal(deferSync: Bool = false) throws(LakeError) -> Sealed {
     guard state == .open else { throw .io(operation: "commit", path: tmpPath, errno: EBADF) }
     digests.finish()
+    // The identity is fixed by the last write (an fsync changes neither inode nor mtime).
+    let fileID = (try? FileOps.status(descriptor)).map(FileOps.identity)
+    state = .sealed
+    let md5 = digests.md5()
+    digests.release()
+    if !deferSync { try syncSealed() }
+    return Sealed(tmpName: tmpName, size: bytesWritten, md5: md5, fileID: fileID)
+  }
+
+  /// Fsyncs and closes a sealed temp file (a no-op once done). On error the writer is
+  /// discarded.
+  func syncSealed() throws(LakeError) {
+    guard state == .sealed, descriptor >= 0 else { return }
     do throws(Errno) {
       if let faults { try faults.check(.syncFile, bucket: bucket, key: key) }
       try FileOps.sync(descriptor)
@@ -156,13 +171,8 @@ public final class ObjectWriter {
       discard()
       throw error.lakeError("fsync", tmpPath)
     }
-    let fileID = (try? FileOps.status(descriptor)).map(FileOps.identity)
     FileOps.closeDescriptor(descriptor)
     descriptor = -1
-    state = .sealed
-    let md5 = digests.md5()
-    digests.release()
-    return Sealed(tmpName: tmpName, size: bytesWritten, md5: md5, fileID: fileID)
   }
 
   /// The temp file has been renamed into place: nothing to clean up any more.
