@@ -7,8 +7,9 @@ import LakeS3
 /// `decodeBytes` plus UTF-8 validation; encoding any bytes (slash kept or not) gives only
 /// unreserved characters, `%XY` and (when kept) `/`, and decodes back to the same bytes either
 /// way `+` is read; a parsed query, re-encoded, parses to the same pairs; the canonical URI and
-/// the canonical query are fixed points (canonicalising them again changes nothing); hex
-/// encoding round-trips.
+/// the canonical query are fixed points (canonicalising them again changes nothing), and the
+/// canonical query taken from the raw text (when it already is canonical) equals the one built
+/// from the pairs; hex encoding round-trips.
 let uriTarget = FuzzTarget(
   name: "uri",
   summary: "URIEncoding decode/encode/parseQuery round trips; SigV4 canonical URI and query",
@@ -47,6 +48,15 @@ let uriTarget = FuzzTarget(
       let again = URIEncoding.parseQuery(rebuilt)
       fuzzCheck(again.map { equalPairs($0, pairs) } ?? false, "query did not round-trip")
       let canonical = SigV4.canonicalQuery(pairs)
+      // The fast path from the raw query, where it applies, gives the same string.
+      if let fast = SigV4.canonicalQuery(raw: text) {
+        fuzzCheck(fast == canonical, "raw canonical query \(fast) != \(canonical)")
+      }
+      if let first = pairs.first?.name, let fast = SigV4.canonicalQuery(raw: text, excluding: first)
+      {
+        let slow = SigV4.canonicalQuery(pairs, excluding: [first])
+        fuzzCheck(fast == slow, "raw canonical query less \(first): \(fast) != \(slow)")
+      }
       let reparsed = URIEncoding.parseQuery(canonical)
       fuzzCheck(reparsed != nil, "canonical query does not parse: \(canonical)")
       if let reparsed {

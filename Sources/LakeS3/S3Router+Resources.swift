@@ -1,6 +1,6 @@
 extension S3Router {
   func routeBucket(
-    method: String, bucket: String, names: Set<String>, value: (String) -> String?
+    method: String, bucket: String, names: [String], value: (String) -> String?
   ) throws(S3Error) -> S3Operation {
     if names.contains("versions") {
       guard method == "GET" else { throw methodNotAllowed(method, allow: "GET") }
@@ -11,10 +11,11 @@ extension S3Router {
     if names.contains("versioning") && method == "GET" {
       return .getBucketVersioning(bucket: bucket)
     }
-    for name in names.sorted() {
-      if let what = S3Router.bucketSubresources[name] {
-        return .notImplemented(what, bucket: bucket, key: nil)
-      }
+    // The first unsupported subresource by name, so the answer does not depend on order.
+    if let name = names.filter({ S3Router.bucketSubresources[$0] != nil }).min(),
+      let what = S3Router.bucketSubresources[name]
+    {
+      return .notImplemented(what, bucket: bucket, key: nil)
     }
     if names.contains("uploads") {
       guard method == "GET" else { throw methodNotAllowed(method, allow: "GET") }
@@ -47,13 +48,13 @@ extension S3Router {
   }
 
   func routeObject(
-    method: String, bucket: String, key: String, names: Set<String>,
+    method: String, bucket: String, key: String, names: [String],
     value: (String) -> String?, header: (String) -> String?
   ) throws(S3Error) -> S3Operation {
-    for name in names.sorted() {
-      if let what = S3Router.objectSubresources[name] {
-        return .notImplemented(what, bucket: bucket, key: key)
-      }
+    if let name = names.filter({ S3Router.objectSubresources[$0] != nil }).min(),
+      let what = S3Router.objectSubresources[name]
+    {
+      return .notImplemented(what, bucket: bucket, key: key)
     }
     if let version = value("versionId"), version != "null" {
       return .notImplemented("Object versions (versionId)", bucket: bucket, key: key)

@@ -87,7 +87,8 @@ public struct S3Router: Sendable {
         throw S3Error(.invalidBucketName, extra: [("BucketName", "")])
       }
     }
-    let names = query.isEmpty ? [] : Set(query.map(\.name))
+    // A list, not a set: a handful of names, searched a few times (hashing cost more).
+    let names = query.map(\.name)
     func value(_ name: String) -> String? { query.first { $0.name == name }?.value }
 
     guard let bucket else {

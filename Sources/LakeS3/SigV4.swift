@@ -19,6 +19,97 @@ public enum SigV4 {
     return URIEncoding.encode(bytes, keepSlash: true)
   }
 
+  /// The canonical query string straight from the raw query, when the client already sent
+  /// it in canonical form (every name and value `UriEncode`d: unreserved bytes as they are,
+  /// every other byte as `%XX` in uppercase; each pair with one `=`; sorted by name, then
+  /// value), as SDKs do: then it is the raw query less the pairs named `excluding`. Returns
+  /// nil otherwise, and the caller builds it from the decoded pairs with
+  /// ``canonicalQuery(_:excluding:)``; where this returns a string, the two agree.
+  public static func canonicalQuery(raw: String, excluding: String? = nil) -> String? {
+    var raw = raw
+    raw.makeContiguousUTF8()
+    let excluded = excluding.map { Array($0.utf8) }
+    let result = raw.utf8.withContiguousStorageIfAvailable { bytes in
+      canonicalQuery(raw: bytes, excluding: excluded)
+    }
+    return result ?? nil
+  }
+
+  private static func canonicalQuery(raw bytes: UnsafeBufferPointer<UInt8>, excluding: [UInt8]?)
+    -> String?
+  {
+    var kept: [(name: Range<Int>, value: Range<Int>)] = []
+    var start = 0
+    while start <= bytes.count {
+      var end = start
+      while end < bytes.count && bytes[end] != UInt8(ascii: "&") { end += 1 }
+      guard end > start, let equals = canonicalPair(bytes, start, end) else { return nil }
+      let pair = (name: start..<equals, value: (equals + 1)..<end)
+      if excluding.map({ !bytes[pair.name].elementsEqual($0) }) ?? true {
+        if let last = kept.last, order(bytes, last, pair) > 0 { return nil }
+        kept.append(pair)
+      }
+      start = end + 1
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    for (index, pair) in kept.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: "&")) }
+      out.append(contentsOf: bytes[pair.name.lowerBound..<pair.value.upperBound])
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The offset of the `=` of `bytes[start..<end]` if that pair is in canonical form, else nil.
+  private static func canonicalPair(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    -> Int?
+  {
+    var equals: Int?
+    var index = start
+    while index < end {
+      let byte = bytes[index]
+      if URIEncoding.isUnreserved(byte) {
+        index += 1
+      } else if byte == UInt8(ascii: "=") && equals == nil {
+        equals = index
+        index += 1
+      } else if byte == UInt8(ascii: "%"), index + 2 < end,
+        let high = upperHex(bytes[index + 1]), let low = upperHex(bytes[index + 2]),
+        !URIEncoding.isUnreserved(high << 4 | low)
+      {
+        index += 3
+      } else {
+        return nil
+      }
+    }
+    return equals
+  }
+
+  /// The value of an uppercase hex digit.
+  private static func upperHex(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
+
+  /// Compares two pairs of one raw query by name, then value (bytewise).
+  private static func order(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ a: (name: Range<Int>, value: Range<Int>),
+    _ b: (name: Range<Int>, value: Range<Int>)
+  ) -> Int {
+    func compare(_ x: Range<Int>, _ y: Range<Int>) -> Int {
+      let common = min(x.count, y.count)
+      for offset in 0..<common where bytes[x.lowerBound + offset] != bytes[y.lowerBound + offset] {
+        return bytes[x.lowerBound + offset] < bytes[y.lowerBound + offset] ? -1 : 1
+      }
+      return x.count < y.count ? -1 : x.count > y.count ? 1 : 0
+    }
+    let byName = compare(a.name, b.name)
+    return byName != 0 ? byName : compare(a.value, b.value)
+  }
+
   /// The canonical query string: names and values re-encoded, sorted by name then value,
   /// leaving out `excluding` (the signature itself for presigned URLs).
   public static func canonicalQuery(

@@ -94,7 +94,8 @@ extension SigV4Verifier {
     try checkSignedHeaders(signedHeaders, request: request)
     return try check(
       request: request, credential: credential, signedHeaders: signedHeaders,
-      canonicalQuery: SigV4.canonicalQuery(query), payloadText: payloadText, amzDate: amzDate,
+      canonicalQuery: request.rawQuery.flatMap { SigV4.canonicalQuery(raw: $0) }
+        ?? SigV4.canonicalQuery(query), payloadText: payloadText, amzDate: amzDate,
       provided: provided, payload: payload, presigned: false)
   }
 

@@ -55,7 +55,9 @@ extension SigV4Verifier {
     let payload = try parsePayloadHash(payloadText)
     return try check(
       request: request, credential: credential, signedHeaders: signedHeaders,
-      canonicalQuery: SigV4.canonicalQuery(query, excluding: ["X-Amz-Signature"]),
+      canonicalQuery: request.rawQuery.flatMap {
+        SigV4.canonicalQuery(raw: $0, excluding: "X-Amz-Signature")
+      } ?? SigV4.canonicalQuery(query, excluding: ["X-Amz-Signature"]),
       payloadText: payloadText, amzDate: dateText, provided: provided, payload: payload,
       presigned: true)
   }

@@ -103,8 +103,9 @@ public struct SigV4Verifier: Sendable {
   }
 }
 
-/// Derived SigV4 signing keys by access key and scope, shared by the threads verifying
-/// requests. An entry is used only with the same secret it was derived from.
+/// Derived SigV4 signing keys by access key and scope, kept per thread (``ThreadIndex``
+/// shards, each with its own lock) so verifying threads never wait for each other. An entry
+/// is used only with the same secret it was derived from.
 final class SigningKeyCache: @unchecked Sendable {
   /// A derived key, and an HMAC already keyed with it.
   struct Entry {
@@ -113,25 +114,34 @@ final class SigningKeyCache: @unchecked Sendable {
     var keyed: HMAC<SHA256>
   }
 
-  /// Entries kept at most; the cache is emptied when it would grow past this (a new day or
-  /// many access keys), which only costs the derivations again.
-  static let capacity = 256
+  private final class Shard: @unchecked Sendable {
+    let lock = NSLock()
+    var entries: [String: Entry] = [:]
+  }
 
-  private let lock = NSLock()
-  private var entries: [String: Entry] = [:]
+  /// Shards; threads take one each, in turn (more threads than shards share).
+  static let shardCount = 16
+  /// Entries a shard keeps at most; it is emptied when it would grow past this (a new day or
+  /// many access keys), which only costs the derivations again.
+  static let capacity = 64
+
+  private let shards = (0..<SigningKeyCache.shardCount).map { _ in Shard() }
 
   /// The signing key for `accessKey`'s `secret` on `date` in `region` and `service`.
   func key(accessKey: String, secret: String, date: String, region: String, service: String)
     -> Entry
   {
     let name = "\(accessKey)/\(date)/\(region)/\(service)"
-    if let entry = lock.withLock({ entries[name] }), entry.secret == secret { return entry }
+    let shard = shards[ThreadIndex.current % Self.shardCount]
+    if let entry = shard.lock.withLock({ shard.entries[name] }), entry.secret == secret {
+      return entry
+    }
     let key = SigV4.signingKey(secret: secret, date: date, region: region, service: service)
     let entry = Entry(
       secret: secret, key: key, keyed: HMAC<SHA256>(key: SymmetricKey(data: key)))
-    lock.withLock {
-      if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-      entries[name] = entry
+    shard.lock.withLock {
+      if shard.entries.count >= Self.capacity { shard.entries.removeAll(keepingCapacity: true) }
+      shard.entries[name] = entry
     }
     return entry
   }

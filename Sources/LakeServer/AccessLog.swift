@@ -1,4 +1,5 @@
 import Foundation
+import LakeS3
 import Logging
 import Synchronization
 
@@ -91,7 +92,7 @@ final class AccessLog: @unchecked Sendable {
     let hundredths = (micros + 5) / 10  // milliseconds with two decimals, rounded
     let fraction = hundredths % 100
     let milliseconds = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    let shard = shards[Self.threadIndex() % Self.shardCount]
+    let shard = shards[ThreadIndex.current % Self.shardCount]
     let now = time(nil)
     let size = shard.lock.withLock { () -> Int in
       if now != shard.second {
@@ -139,19 +140,4 @@ final class AccessLog: @unchecked Sendable {
       }
     }
   }
-
-  /// A small number for the calling thread, given out in turn on its first call.
-  private static func threadIndex() -> Int {
-    if let value = pthread_getspecific(threadKey) { return Int(bitPattern: value) - 1 }
-    let index = nextThreadIndex.add(1, ordering: .relaxed).oldValue
-    pthread_setspecific(threadKey, UnsafeRawPointer(bitPattern: index + 1))
-    return index
-  }
-
-  private static let threadKey: pthread_key_t = {
-    var key = pthread_key_t()
-    pthread_key_create(&key, nil)
-    return key
-  }()
-  private static let nextThreadIndex = Atomic<Int>(0)
 }

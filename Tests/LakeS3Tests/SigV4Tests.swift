@@ -226,6 +226,40 @@ final class SigV4Tests: XCTestCase {
     XCTAssertEqual(SigV4.canonicalHeaderValue("a\tb"), "a b")
   }
 
+  /// SDKs send the query already canonical; the verifier then takes it as it is (less the
+  /// signature) instead of decoding, re-encoding and sorting it. Anything not canonical goes
+  /// the long way, and where both apply they agree.
+  func testCanonicalQueryTakenFromTheRawQuery() {
+    let presigned =
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=KEY%2F20261125%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261125T080000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=abc"
+    let slow = SigV4.canonicalQuery(
+      URIEncoding.parseQuery(presigned)!, excluding: ["X-Amz-Signature"])
+    XCTAssertEqual(SigV4.canonicalQuery(raw: presigned, excluding: "X-Amz-Signature"), slow)
+    XCTAssertFalse(slow.contains("Signature="))
+    XCTAssertEqual(
+      SigV4.canonicalQuery(raw: "a=1&a=2&b=%2F&list-type=2"), "a=1&a=2&b=%2F&list-type=2")
+    for notCanonical in [
+      "b=1&a=2", "a=2&a=1", "a=%2f", "a=%41", "a=x+y", "acl", "a=1&&b=2", "a=1&", "a==b", "a=%4",
+      "a=%C3%A9&b=é", "", "k=v/w",
+    ] {
+      XCTAssertNil(SigV4.canonicalQuery(raw: notCanonical), notCanonical)
+    }
+    var generator = SystemRandomNumberGenerator()
+    let alphabet = Array("ab-_.~=&%2F41f+ /é".unicodeScalars).map(String.init)
+    var checked = 0
+    for _ in 0..<20_000 {
+      let raw = (0..<Int.random(in: 1...12, using: &generator)).map { _ in
+        alphabet.randomElement(using: &generator)!
+      }.joined()
+      guard let pairs = URIEncoding.parseQuery(raw) else { continue }
+      if let fast = SigV4.canonicalQuery(raw: raw) {
+        XCTAssertEqual(fast, SigV4.canonicalQuery(pairs), raw)
+        checked += 1
+      }
+    }
+    XCTAssertGreaterThan(checked, 100, "the random queries reach the fast path")
+  }
+
   func testCachedSigningKeysFollowTheSecret() throws {
     // The same access key and day with another secret must not reuse the cached key.
     var secret = "first-secret"
