@@ -98,7 +98,7 @@ final class DataLayout: Sendable {
 
   /// Creates a probe file and looks for it under a case-folded and a decomposed spelling.
   private static func probeExactNames(in directory: Int32) -> Bool {
-    let stem = "probe-" + UUID().uuidString.lowercased() + "-"
+    let stem = "probe-" + UniqueName.next() + "-"
     let name = stem + "A\u{E9}"  // "Aé", é precomposed (NFC)
     guard let fd = try? FileOps.open(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC)
     else { return true }

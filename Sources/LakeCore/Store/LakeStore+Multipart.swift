@@ -66,7 +66,7 @@ extension LakeStore {
       try checkOpen()
       let sealed = try writer.seal()
       if let expectedMD5, expectedMD5 != sealed.md5 { throw LakeError.digestMismatch }
-      let fileName = "\(number)-" + UUID().uuidString.lowercased()
+      let fileName = "\(number)-" + UniqueName.next()
       let path = Self.uploadPath(uploadID, fileName)
       let (bucket, key) = (writer.bucket, writer.key)
       let directory = try openUploadDirectory(uploadID, bucket: bucket, key: key)

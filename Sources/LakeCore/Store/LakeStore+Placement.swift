@@ -193,7 +193,7 @@ extension LakeStore {
       return nil
     }
     defer { FileOps.closeDescriptor(directory) }
-    let asideName = (link ? "keep-" : "del-") + UUID().uuidString.lowercased()
+    let asideName = (link ? "keep-" : "del-") + UniqueName.next()
     do throws(Errno) {
       if link {
         try FileOps.link(directory, name, layout.tmp, asideName)

@@ -50,7 +50,7 @@ public final class ObjectWriter {
     bucket: String, key: String, layout: DataLayout, writebackInterval: Int64,
     minFreeBytes: Int64, digests extra: [any ObjectDigest], faults: WriteFaults?
   ) throws(LakeError) {
-    let name = "put-" + UUID().uuidString.lowercased()
+    let name = "put-" + UniqueName.next()
     try faults.check(
       .createTemp, bucket: bucket, key: key, operation: "create", path: ".lakestore/tmp/" + name)
     do throws(Errno) {

@@ -17,7 +17,7 @@ struct PlacementPlan: Sendable {
     self.bucket = bucket
     self.key = key
     self.components = plainAllowed ? PathComponents.plainComponents(ofKey: key) : nil
-    self.overflowName = UUID().uuidString.lowercased()
+    self.overflowName = UniqueName.next()
   }
 
   /// `<bucket>/<key>` if plain, else the overflow path.
