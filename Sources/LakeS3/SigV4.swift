@@ -28,7 +28,8 @@ public enum SigV4 {
   public static func canonicalQuery(raw: String, excluding: String? = nil) -> String? {
     var raw = raw
     raw.makeContiguousUTF8()
-    let excluded = excluding.map { Array($0.utf8) }
+    // A canonical pair's name is the UriEncoded name, so compare it with the encoded form.
+    let excluded = excluding.map { Array(URIEncoding.encode($0, keepSlash: false).utf8) }
     let result = raw.utf8.withContiguousStorageIfAvailable { bytes in
       canonicalQuery(raw: bytes, excluding: excluded)
     }
