@@ -95,7 +95,8 @@ public enum SigV4 {
     }
   }
 
-  /// Compares two pairs of one raw query by name, then value (bytewise).
+  /// Compares two name/value pairs, given as ranges of one buffer of encoded bytes, by name,
+  /// then value (bytewise): the canonical query's order.
   private static func order(
     _ bytes: UnsafeBufferPointer<UInt8>, _ a: (name: Range<Int>, value: Range<Int>),
     _ b: (name: Range<Int>, value: Range<Int>)
@@ -129,18 +130,7 @@ public enum SigV4 {
     }
     if entries.count > 1 {
       bytes.withUnsafeBufferPointer { buffer in
-        func compare(_ a: Range<Int>, _ b: Range<Int>) -> Int {
-          let common = min(a.count, b.count)
-          for offset in 0..<common
-          where buffer[a.lowerBound + offset] != buffer[b.lowerBound + offset] {
-            return buffer[a.lowerBound + offset] < buffer[b.lowerBound + offset] ? -1 : 1
-          }
-          return a.count < b.count ? -1 : a.count > b.count ? 1 : 0
-        }
-        entries.sort { lhs, rhs in
-          let byName = compare(lhs.name, rhs.name)
-          return byName != 0 ? byName < 0 : compare(lhs.value, rhs.value) < 0
-        }
+        entries.sort { order(buffer, $0, $1) < 0 }
       }
     }
     let length = entries.reduce(0) { $0 + $1.name.count + $1.value.count + 2 } - 1

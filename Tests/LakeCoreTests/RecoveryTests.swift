@@ -15,11 +15,12 @@ final class RecoveryTests: XCTestCase {
     let sealed = try writer.seal()
     writer.markCommitted()  // the "crashed" process never cleans up
     let plan = PlacementPlan(bucket: bucket, key: key)
-    let intent = try store.catalog.insertPutIntent(
+    let (intent, ticket) = try store.catalog.stagePutIntent(
       PutIntent(
         id: 0, bucket: bucket, key: key, tmpName: sealed.tmpName, storagePath: plan.preferredPath,
         fallbackPath: plan.fallbackPath, size: sealed.size, etag: Hex.encode(sealed.md5),
         metadata: ObjectMetadata(contentType: "text/recovered"), fileID: sealed.fileID))
+    try store.catalog.awaitDurable(ticket)
     return (intent, plan)
   }
 

@@ -40,16 +40,10 @@ struct DeleteIntent: Sendable, Equatable {
 }
 
 extension Catalog {
-  /// Durably records a PUT intent and returns it with its id. Throws `.noSuchBucket` if the
-  /// bucket is gone (checked in the same transaction, which orders it against DeleteBucket).
-  func insertPutIntent(_ intent: PutIntent) throws(LakeError) -> PutIntent {
-    let (recorded, ticket) = try stagePutIntent(intent)
-    try awaitDurable(ticket)
-    return recorded
-  }
-
-  /// Records a PUT intent like ``insertPutIntent(_:)`` but returns before it is durable:
-  /// nothing may be renamed for it before ``awaitDurable(_:)`` returns for the ticket.
+  /// Records a PUT intent and returns it with its id, before it is durable: nothing may be
+  /// renamed for it before ``awaitDurable(_:)`` returns for the ticket. Throws
+  /// `.noSuchBucket` if the bucket is gone (checked in the same transaction, which orders it
+  /// against DeleteBucket).
   func stagePutIntent(_ intent: PutIntent) throws(LakeError) -> (PutIntent, SyncRounds.Ticket) {
     try stage { (connection) throws(LakeError) -> PutIntent in
       guard try Self.bucketExists(intent.bucket, on: connection) else {

@@ -57,11 +57,11 @@ final class SQLiteWriteQueue: Sendable {
   init(connection: SQLiteConnection, walPath: String, maxBatch: Int, counters: CatalogCounters)
     throws(LakeError)
   {
-    let wal = open(walPath, O_RDONLY | O_CLOEXEC)
-    guard wal >= 0 else {
-      throw .catalog("open \(walPath): \(String(cString: strerror(errno)))")
+    do throws(Errno) {
+      wal = try FileOps.open(AT_FDCWD, walPath, O_RDONLY | O_CLOEXEC)
+    } catch {
+      throw .catalog("open \(walPath): \(error)")
     }
-    self.wal = wal
     self.connection = Locked(connection)
     self.maxBatch = max(1, maxBatch)
     self.counters = counters

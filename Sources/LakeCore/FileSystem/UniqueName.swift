@@ -8,20 +8,13 @@ import Foundation
 enum UniqueName {
   static func next() -> String {
     var generator = SystemRandomNumberGenerator()
-    var bytes = [UInt8](repeating: 0, count: 16)
-    let high = generator.next() as UInt64
-    let low = generator.next() as UInt64
-    for index in 0..<8 {
-      bytes[index] = UInt8(truncatingIfNeeded: high >> (8 * UInt64(index)))
-      bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (8 * UInt64(index)))
+    var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    withUnsafeMutableBytes(of: &uuid) { bytes in
+      bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
+      bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
+      bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4
+      bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
     }
-    bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4
-    bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
-    let uuid = UUID(
-      uuid: (
-        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-        bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-      ))
-    return uuid.uuidString.lowercased()
+    return UUID(uuid: uuid).uuidString.lowercased()
   }
 }
