@@ -71,12 +71,17 @@ public enum S3Date {
   /// `20130524`, the SigV4 credential-scope date.
   public static func scopeDate(_ date: Date) -> String { String(amzDate(date).prefix(8)) }
 
-  /// `2009-10-12T17:50:30.000Z`, the form of dates in S3 XML documents.
+  /// `2009-10-12T17:50:30.000Z`, the form of dates in S3 XML documents: `date` rounded to the
+  /// nearest millisecond (the catalog keeps whole milliseconds, and `ms / 1000` as a `Double`
+  /// can lie just below the millisecond it stands for), clamped to years 0...9999.
   public static func iso8601(_ date: Date) -> String {
-    let t = components(date)
-    let seconds = date.timeIntervalSince1970
-    let fraction = seconds.isFinite ? seconds - seconds.rounded(.down) : 0
-    let millis = Int32(min(max((fraction * 1000).rounded(.down), 0), 999))
+    let raw = date.timeIntervalSince1970 * 1000
+    let lowest = representable.lowerBound * 1000
+    let highest = representable.upperBound * 1000 + 999
+    let total = raw.isNaN ? 0 : min(max(raw.rounded(), lowest), highest)
+    let wholeSeconds = (total / 1000).rounded(.down)
+    let millis = Int32(total - wholeSeconds * 1000)  // exact: both are integers below 2^53
+    let t = components(Date(timeIntervalSince1970: wholeSeconds))
     return text { out in
       digits(t.tm_year + 1900, 4, &out)
       out.append(UInt8(ascii: "-"))

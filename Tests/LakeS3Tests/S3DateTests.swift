@@ -85,6 +85,42 @@ final class S3DateTests: XCTestCase {
     XCTAssertEqual(S3Date.amzDate(Date(timeIntervalSince1970: -.infinity)), "00000101T000000Z")
   }
 
+  /// The catalog keeps whole milliseconds and hands out `Date(ms / 1000)`, which for about
+  /// half of all values lies just below the millisecond: truncating printed `.000` for
+  /// `.001`. Documents show the millisecond the catalog holds, and parse back to it.
+  func testISO8601ShowsTheCatalogMillisecondAndParsesBack() throws {
+    let base: Int64 = 1_700_000_000_000
+    for ms in stride(from: base, to: base + 5_000, by: 1) {
+      let date = Date(timeIntervalSince1970: Double(ms) / 1000)
+      let text = S3Date.iso8601(date)
+      XCTAssertTrue(text.hasSuffix(String(format: ".%03dZ", Int(ms % 1000))), text)
+      XCTAssertEqual(S3Date.parseISO8601(text), date, text)
+    }
+    XCTAssertEqual(S3Date.iso8601(Date(timeIntervalSince1970: 1.9996)), "1970-01-01T00:00:02.000Z")
+    XCTAssertEqual(S3Date.iso8601(Date(timeIntervalSince1970: -0.001)), "1969-12-31T23:59:59.999Z")
+    XCTAssertEqual(
+      S3Date.iso8601(Date(timeIntervalSince1970: 1e300)), "9999-12-31T23:59:59.999Z")
+  }
+
+  func testParseISO8601() throws {
+    let date = try XCTUnwrap(S3Date.parseAmzDate("20091012T175030Z"))
+    XCTAssertEqual(S3Date.parseISO8601("2009-10-12T17:50:30Z"), date)
+    XCTAssertEqual(S3Date.parseISO8601("2009-10-12T17:50:30.000Z"), date)
+    XCTAssertEqual(S3Date.parseISO8601("2009-10-12T17:50:30.5Z"), date + 0.5)
+    let millis = date.timeIntervalSince1970 * 1000 + 123
+    XCTAssertEqual(
+      S3Date.parseISO8601("2009-10-12T17:50:30.123456789Z"),
+      Date(timeIntervalSince1970: millis / 1000))
+    XCTAssertEqual(S3Date.parseISO8601("2009-10-12T17:50:30.9999Z"), date + 1)
+    for bad in [
+      "", "2009-10-12", "2009-10-12T17:50:30", "2009-10-12T17:50:30.Z", "2009-13-12T17:50:30Z",
+      "2009-10-12T17:50:30,000Z", "2009-10-12T17:50:30.0000000000Z", "+009-10-12T17:50:30Z",
+      "2009-02-30T17:50:30.000Z", "2009-10-12 17:50:30.000Z", "2009-10-12T17:50:30.00aZ",
+    ] {
+      XCTAssertNil(S3Date.parseISO8601(bad), bad)
+    }
+  }
+
   func testURIEncoding() {
     XCTAssertEqual(URIEncoding.encode("a b/c~d=é", keepSlash: true), "a%20b/c~d%3D%C3%A9")
     XCTAssertEqual(URIEncoding.encode("a/b", keepSlash: false), "a%2Fb")
