@@ -67,30 +67,48 @@ extension S3Date {
     return nil
   }
 
-  /// Parses the ISO 8601 form of S3 documents, `2009-10-12T17:50:30.000Z` (1 to 9 fraction
-  /// digits, or none), to the nearest millisecond: what ``iso8601(_:)`` writes parses back to
-  /// the same `Date`, and that `Date` formats to the same text. Returns nil for anything
-  /// else, including an impossible calendar date or a year outside 0...9999; never traps.
+  /// Parses the ISO 8601 form of S3 documents, `2009-10-12T17:50:30.000Z` (0 to 9 fraction
+  /// digits; `Z` or an offset such as `+00:00`, which some documentation examples show), to
+  /// the nearest millisecond: what ``iso8601(_:)`` writes parses back to the same `Date`,
+  /// and that `Date` formats to the same text. Returns nil for anything else, including an
+  /// impossible calendar date or an instant outside years 0...9999; never traps.
   public static func parseISO8601(_ text: String) -> Date? {
     let b = Array(text.utf8)
-    guard b.count >= 20, b.count <= 30, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+    guard b.count >= 20, b.count <= 40, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
       b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-      b.last == UInt8(ascii: "Z"),
       let year = number(b[0..<4], exactly: 4), let month = number(b[5..<7], exactly: 2),
       let day = number(b[8..<10], exactly: 2), let hour = number(b[11..<13], exactly: 2),
       let minute = number(b[14..<16], exactly: 2), let second = number(b[17..<19], exactly: 2),
       let whole = makeDate(
         year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     else { return nil }
+    var index = 19
     var nanoseconds = 0
-    if b.count > 20 {
-      let digits = b[20..<(b.count - 1)]
-      guard b[19] == UInt8(ascii: "."), let fraction = number(digits, upTo: 9) else { return nil }
+    if b[index] == UInt8(ascii: ".") {
+      let start = index + 1
+      index = start
+      while index < b.count, b[index] >= UInt8(ascii: "0"), b[index] <= UInt8(ascii: "9") {
+        index += 1
+      }
+      guard let fraction = number(b[start..<index], upTo: 9) else { return nil }
       nanoseconds = fraction
-      for _ in digits.count..<9 { nanoseconds *= 10 }
+      for _ in (index - start)..<9 { nanoseconds *= 10 }
+    }
+    var offset = 0
+    let zone = b[index...]
+    if zone.count == 6, zone.first == UInt8(ascii: "+") || zone.first == UInt8(ascii: "-"),
+      b[index + 3] == UInt8(ascii: ":"),
+      let hours = number(b[(index + 1)..<(index + 3)], exactly: 2), hours <= 23,
+      let minutes = number(b[(index + 4)..<(index + 6)], exactly: 2), minutes <= 59
+    {
+      offset = (hours * 3600 + minutes * 60) * (zone.first == UInt8(ascii: "-") ? -1 : 1)
+    } else if !zone.elementsEqual("Z".utf8) {
+      return nil
     }
     // Whole milliseconds as an integer first, so the result is the Double nearest ms / 1000.
-    let millis = Int(whole.timeIntervalSince1970) * 1000 + (nanoseconds + 500_000) / 1_000_000
+    let seconds = Int(whole.timeIntervalSince1970) - offset
+    let millis = seconds * 1000 + (nanoseconds + 500_000) / 1_000_000
+    guard representable.contains(Double(millis) / 1000) else { return nil }
     return Date(timeIntervalSince1970: Double(millis) / 1000)
   }
 

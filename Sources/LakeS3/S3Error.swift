@@ -29,17 +29,9 @@ public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
     lhs.code == rhs.code && lhs.message == rhs.message && lhs.resource == rhs.resource
   }
 
-  /// The `<Error>` XML document for this error.
+  /// The `<Error>` XML document for this error (`S3ErrorDocument`).
   public func xml(requestID: String) -> String {
-    var writer = XMLWriter()
-    writer.open("Error")
-    writer.element("Code", code.code)
-    writer.element("Message", message)
-    for (name, value) in extra { writer.element(name, value) }
-    if let resource { writer.element("Resource", resource) }
-    writer.element("RequestId", requestID)
-    writer.close("Error")
-    return writer.result
+    S3ErrorDocument(self, requestID: requestID).xml().result
   }
 
   /// A `NotImplemented` error naming what is missing.

@@ -8,8 +8,8 @@ public struct XMLElement: Sendable, Equatable {
   public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
 }
 
-/// A small, pure XML parser for the request bodies S3 accepts (CreateBucketConfiguration and,
-/// later, Delete and CompleteMultipartUpload).
+/// A small, pure XML parser for S3 documents: the request bodies the server accepts and the
+/// responses a client reads (each decoded from the tree by its `S3Document` type).
 ///
 /// It handles the prolog, comments, CDATA, attributes (ignored), the predefined entities and
 /// numeric character references. DTDs are refused, so no entity expansion attack is possible.

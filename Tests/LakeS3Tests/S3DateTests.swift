@@ -112,10 +112,18 @@ final class S3DateTests: XCTestCase {
       S3Date.parseISO8601("2009-10-12T17:50:30.123456789Z"),
       Date(timeIntervalSince1970: millis / 1000))
     XCTAssertEqual(S3Date.parseISO8601("2009-10-12T17:50:30.9999Z"), date + 1)
+    XCTAssertEqual(S3Date.parseISO8601("2009-10-12T17:50:30+00:00"), date)
+    XCTAssertEqual(S3Date.parseISO8601("2009-10-12T19:50:30.000+02:00"), date)
+    XCTAssertEqual(S3Date.parseISO8601("2009-10-12T12:20:30-05:30"), date)
+    XCTAssertEqual(
+      S3Date.parseISO8601("2016-12-31T23:59:60Z"), S3Date.parseISO8601("2017-01-01T00:00:00Z"))
+    XCTAssertNil(S3Date.parseISO8601("9999-12-31T23:59:60Z"))  // past what iso8601 can show
     for bad in [
       "", "2009-10-12", "2009-10-12T17:50:30", "2009-10-12T17:50:30.Z", "2009-13-12T17:50:30Z",
       "2009-10-12T17:50:30,000Z", "2009-10-12T17:50:30.0000000000Z", "+009-10-12T17:50:30Z",
       "2009-02-30T17:50:30.000Z", "2009-10-12 17:50:30.000Z", "2009-10-12T17:50:30.00aZ",
+      "2009-10-12T17:50:30+0000", "2009-10-12T17:50:30+24:00", "2009-10-12T17:50:30Z+00:00",
+      "0000-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01", "2009-10-12T17:50:30.+01:00",
     ] {
       XCTAssertNil(S3Date.parseISO8601(bad), bad)
     }
