@@ -7,6 +7,8 @@ let package = Package(
   products: [
     .executable(name: "lakestore", targets: ["lakestore"]),
     .library(name: "LakeS3", targets: ["LakeS3"]),
+    .library(name: "LakeClient", targets: ["LakeClient"]),
+    .executable(name: "lakectl", targets: ["lakectl"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -40,6 +42,21 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
+    // The TOML subset of the server's configuration file and the client's profile file.
+    .target(name: "LakeTOML"),
+    // The Swift client library: URLSession (FoundationNetworking), SigV4 and the S3 documents
+    // of LakeS3; nothing of the server.
+    .target(
+      name: "LakeClient",
+      dependencies: ["LakeS3", "LakeTOML"]
+    ),
+    .executableTarget(
+      name: "lakectl",
+      dependencies: [
+        "LakeClient", "LakeS3", "LakeTOML",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .target(
       name: "LakeHTTP",
       dependencies: [
@@ -50,7 +67,7 @@ let package = Package(
     .target(
       name: "LakeServer",
       dependencies: [
-        "LakeCore", "LakeS3", "LakeHTTP",
+        "LakeCore", "LakeS3", "LakeHTTP", "LakeTOML",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -73,6 +90,11 @@ let package = Package(
     .testTarget(name: "LakeCoreTests", dependencies: ["LakeCore"]),
     .testTarget(name: "LakeS3Tests", dependencies: ["LakeS3"]),
     .testTarget(name: "LakeServerTests", dependencies: ["LakeServer", "LakeS3"]),
+    .testTarget(
+      name: "LakeClientTests",
+      dependencies: [
+        "LakeClient", "LakeS3", "LakeTOML", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
   ]
 )
 

@@ -1,0 +1,139 @@
+import Foundation
+import LakeS3
+
+extension LakeClient {
+  /// Downloads the object into `file` in ranges of `configuration.partSize`, up to
+  /// `configuration.parallelism` at once, so memory stays near `partSize * parallelism`
+  /// however large the object. Every range after the first asks for the first one's ETag
+  /// (`If-Match`), so an object replaced mid-download fails with `PreconditionFailed` instead
+  /// of mixing versions. The bytes go to a temporary file beside `file`, which is fsynced and
+  /// renamed over `file` only when complete.
+  @discardableResult
+  public func download(
+    bucket: String, key: String, to file: URL,
+    progress: (@Sendable (TransferProgress) -> Void)? = nil
+  ) async throws(LakeClientError) -> ObjectHead {
+    let temporary = file.deletingLastPathComponent().appendingPathComponent(
+      ".\(file.lastPathComponent).lakectl-\(UUID().uuidString.prefix(8))")
+    let writer = try LocalFile.PositionalWriter(creating: temporary.path)
+    var finished = false
+    defer { if !finished { unlink(temporary.path) } }
+    let head = try await writeRanges(bucket: bucket, key: key, into: writer, progress: progress)
+    try writer.sync()
+    guard rename(temporary.path, file.path) == 0 else {
+      throw .local(
+        "cannot rename into \(file.path): \(String(cString: strerror(errno)))", resource: file.path)
+    }
+    finished = true
+    return head
+  }
+
+  /// Fetches the object range by range into `writer`; returns the head of the first range.
+  private func writeRanges(
+    bucket: String, key: String, into writer: LocalFile.PositionalWriter,
+    progress: (@Sendable (TransferProgress) -> Void)?
+  ) async throws(LakeClientError) -> ObjectHead {
+    let partSize = max(1, configuration.partSize)
+    let first = try await firstRange(bucket: bucket, key: key, length: partSize)
+    try writer.write(first.data, at: 0)
+    let head = first.head
+    let done = ProgressCounter(total: head.size, report: progress)
+    done.add(Int64(first.data.count))
+    var offsets: [Int64] = []
+    var offset = Int64(first.data.count)
+    while offset < head.size {
+      offsets.append(offset)
+      offset += partSize
+    }
+    let etag = head.etag
+    let size = head.size
+    try await forEachConcurrently(offsets, limit: configuration.parallelism) {
+      offset throws(LakeClientError) in
+      let last = min(size, offset + partSize) - 1
+      let (data, _) = try await self.getObject(
+        bucket: bucket, key: key, range: offset...last, ifMatch: etag)
+      guard Int64(data.count) == last - offset + 1 else {
+        throw .invalidResponse("range \(offset)-\(last) came back with \(data.count) bytes")
+      }
+      try writer.write(data, at: offset)
+      done.add(Int64(data.count))
+    }
+    return head
+  }
+
+  /// The object's first `length` bytes and its head; an empty object (which has no first
+  /// byte, so a range answers 416) is fetched whole.
+  func firstRange(bucket: String, key: String, length: Int64) async throws(LakeClientError) -> (
+    data: Data, head: ObjectHead
+  ) {
+    do {
+      return try await getObject(bucket: bucket, key: key, range: 0...(length - 1))
+    } catch where error.status == 416 {
+      return try await getObject(bucket: bucket, key: key)
+    }
+  }
+
+  /// A ranged GET that must still find the version `ifMatch` names.
+  func getObject(bucket: String, key: String, range: ClosedRange<Int64>, ifMatch: String)
+    async throws(LakeClientError) -> (data: Data, head: ObjectHead)
+  {
+    let response = try await send(
+      S3Request(
+        "GET", bucket: bucket, key: key,
+        headers: [
+          ("range", "bytes=\(range.lowerBound)-\(range.upperBound)"),
+          ("if-match", quotedETag(ifMatch)),
+        ]))
+    return (response.body, try ObjectHead(headers: response.headers))
+  }
+}
+
+/// Sums bytes moved by concurrent tasks and reports the total.
+final class ProgressCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var done: Int64 = 0
+  private let total: Int64?
+  private let report: (@Sendable (TransferProgress) -> Void)?
+
+  init(total: Int64?, report: (@Sendable (TransferProgress) -> Void)?) {
+    self.total = total
+    self.report = report
+  }
+
+  func add(_ bytes: Int64) {
+    lock.lock()
+    done += bytes
+    let now = done
+    lock.unlock()
+    report?(TransferProgress(bytesDone: now, bytesTotal: total))
+  }
+}
+
+/// Runs `body` for every element, at most `limit` at once; the first error cancels the rest
+/// and is thrown.
+func forEachConcurrently<Element: Sendable>(
+  _ elements: [Element], limit: Int,
+  _ body: @escaping @Sendable (Element) async throws(LakeClientError) -> Void
+) async throws(LakeClientError) {
+  do {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      var next = 0
+      while next < min(max(1, limit), elements.count) {
+        let element = elements[next]
+        group.addTask { try await body(element) }
+        next += 1
+      }
+      while try await group.next() != nil {
+        if next < elements.count {
+          let element = elements[next]
+          group.addTask { try await body(element) }
+          next += 1
+        }
+      }
+    }
+  } catch let error as LakeClientError {
+    throw error
+  } catch {
+    throw .cancelled
+  }
+}

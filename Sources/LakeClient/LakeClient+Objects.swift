@@ -1,0 +1,141 @@
+import Foundation
+import LakeS3
+
+extension LakeClient {
+  /// Stores `data` under `key` with one PUT, its checksum computed first and sent in a header.
+  ///
+  /// Throws `PreconditionFailed` when `options.ifNoneMatch` is `"*"` and the key exists.
+  @discardableResult
+  public func putObject(
+    bucket: String, key: String, data: Data, options: PutOptions = PutOptions()
+  ) async throws(LakeClientError) -> PutResult {
+    var headers = putHeaders(options)
+    var checksum: String?
+    if let algorithm = options.checksum {
+      var state = Checksum(algorithm)
+      data.withUnsafeBytes { state.update($0) }
+      checksum = Checksum.base64(state.finalize())
+      headers.append((algorithm.headerName, checksum!))
+    }
+    let response = try await send(
+      S3Request("PUT", bucket: bucket, key: key, headers: headers, body: .data(data)))
+    return PutResult(
+      etag: ObjectHead.unquoted(response.header("etag") ?? ""), checksum: checksum,
+      size: Int64(data.count))
+  }
+
+  /// Uploads the file at `file` under `key`, streamed from disk (never whole in memory): one
+  /// PUT below `configuration.multipartThreshold`, a parallel multipart upload above it.
+  @discardableResult
+  public func putObject(
+    bucket: String, key: String, file: URL, options: PutOptions = PutOptions(),
+    progress: (@Sendable (TransferProgress) -> Void)? = nil
+  ) async throws(LakeClientError) -> PutResult {
+    let size = try LocalFile.size(of: file)
+    var single = options
+    single.checksum = nil
+    var headers = putHeaders(single)
+    var checksum: String?
+    if let algorithm = options.checksum {
+      checksum = try LocalFile.checksum(algorithm, of: file)
+      headers.append((algorithm.headerName, checksum!))
+    }
+    if size >= configuration.multipartThreshold {
+      return try await uploadParts(
+        bucket: bucket, key: key, file: file, size: size, options: options,
+        fullChecksum: checksum, progress: progress)
+    }
+    progress?(TransferProgress(bytesDone: 0, bytesTotal: size))
+    let response = try await send(
+      S3Request("PUT", bucket: bucket, key: key, headers: headers, body: .file(file, length: size)))
+    progress?(TransferProgress(bytesDone: size, bytesTotal: size))
+    return PutResult(
+      etag: ObjectHead.unquoted(response.header("etag") ?? ""), checksum: checksum, size: size)
+  }
+
+  /// The headers of a PUT with `options`, conditions included.
+  func putHeaders(_ options: PutOptions) -> [(name: String, value: String)] {
+    var headers = options.headers
+    if let ifNoneMatch = options.ifNoneMatch { headers.append(("if-none-match", ifNoneMatch)) }
+    if let ifMatch = options.ifMatch { headers.append(("if-match", quotedETag(ifMatch))) }
+    return headers
+  }
+
+  /// Reads the whole object (or `range`, inclusive byte offsets) into memory. Use
+  /// ``download(bucket:key:to:progress:)`` or ``objectBytes(bucket:key:)`` for objects that
+  /// should not be held in memory.
+  public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil)
+    async throws(LakeClientError) -> (data: Data, head: ObjectHead)
+  {
+    var headers: [(name: String, value: String)] = [("x-amz-checksum-mode", "ENABLED")]
+    if let range { headers.append(("range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
+    let response = try await send(S3Request("GET", bucket: bucket, key: key, headers: headers))
+    return (response.body, try ObjectHead(headers: response.headers))
+  }
+
+  /// The object's size, ETag, dates, metadata and checksums, without its bytes.
+  ///
+  /// A HEAD answer has no body to name its error; on 404 a HEAD of the bucket tells
+  /// `NoSuchBucket` from `NoSuchKey`.
+  public func headObject(bucket: String, key: String) async throws(LakeClientError) -> ObjectHead {
+    do {
+      let response = try await send(
+        S3Request("HEAD", bucket: bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")]))
+      return try ObjectHead(headers: response.headers)
+    } catch where error.status == 404 && error.code == "NoSuchKey" {
+      if try await !bucketExists(bucket) {
+        var missing = error
+        missing.code = "NoSuchBucket"
+        missing.message = "the bucket does not exist"
+        missing.resource = "/\(bucket)"
+        throw missing
+      }
+      throw error
+    }
+  }
+
+  /// Whether `key` exists (a HEAD that answers 404 is `false`; other errors are thrown).
+  public func objectExists(bucket: String, key: String) async throws(LakeClientError) -> Bool {
+    do {
+      _ = try await headObject(bucket: bucket, key: key)
+      return true
+    } catch where error.code == "NoSuchKey" {
+      return false
+    }
+  }
+
+  /// Deletes `key`. Deleting a key that does not exist succeeds, as in S3.
+  public func deleteObject(bucket: String, key: String) async throws(LakeClientError) {
+    _ = try await send(S3Request("DELETE", bucket: bucket, key: key))
+  }
+
+  /// Copies an object on the service side (no bytes pass through the client) and returns the
+  /// copy's ETag. Objects over 5 GiB need a multipart copy, which S3 refuses here.
+  @discardableResult
+  public func copyObject(
+    from source: (bucket: String, key: String), to bucket: String, key: String,
+    options: PutOptions? = nil
+  ) async throws(LakeClientError) -> String {
+    var headers: [(name: String, value: String)] = [
+      (
+        "x-amz-copy-source",
+        URIEncoding.encode(source.bucket, keepSlash: false) + "/"
+          + URIEncoding.encode(source.key, keepSlash: true)
+      )
+    ]
+    if let options {
+      headers.append(("x-amz-metadata-directive", "REPLACE"))
+      headers += putHeaders(options)
+    }
+    let response = try await send(S3Request("PUT", bucket: bucket, key: key, headers: headers))
+    do {
+      return try CopyObjectResult(bytes: Array(response.body)).etag
+    } catch {
+      throw .invalidResponse("CopyObject answered no CopyObjectResult: \(error)")
+    }
+  }
+
+  func quotedETag(_ etag: String) -> String {
+    etag == "*" || etag.hasPrefix("\"") ? etag : "\"\(etag)\""
+  }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import LakeS3
+
+extension LakeClient {
+  /// Uploads a file in parts of `configuration.partSize`, `configuration.parallelism` at once;
+  /// memory stays near `partSize * parallelism`. A failure or cancellation aborts the upload.
+  func uploadParts(
+    bucket: String, key: String, file: URL, size: Int64, options: PutOptions,
+    fullChecksum: String?, progress: (@Sendable (TransferProgress) -> Void)?
+  ) async throws(LakeClientError) -> PutResult {
+    let partSize = max(5 * 1024 * 1024, configuration.partSize)
+    let count = Int((size + partSize - 1) / partSize)
+    guard count <= 10_000 else {
+      throw LakeClientError(
+        .configuration, code: "TooManyParts",
+        message: "\(size) bytes in parts of \(partSize) would need \(count) parts (at most 10,000); raise the part size")
+    }
+    let counter = ProgressCounter(total: size, report: progress)
+    let collected = PartCollector()
+    let algorithm = options.checksum
+    return try await withMultipartUpload(bucket: bucket, key: key, options: options) {
+      uploadId throws(LakeClientError) in
+      try await forEachConcurrently(Array(1...max(1, count)), limit: configuration.parallelism) {
+        number throws(LakeClientError) in
+        let offset = Int64(number - 1) * partSize
+        let data = try LocalFile.read(file, offset: offset, length: Int(min(partSize, size - offset)))
+        let part = try await self.uploadPart(
+          bucket: bucket, key: key, uploadId: uploadId, partNumber: number, data: data,
+          checksum: algorithm)
+        collected.add(part)
+        counter.add(part.size)
+      }
+      return try await completeMultipartUpload(
+        bucket: bucket, key: key, uploadId: uploadId, parts: collected.parts,
+        checksum: zip(algorithm, fullChecksum))
+    }
+  }
+
+  /// Uploads bytes that arrive as chunks of any size, total length unknown (an ingestion job
+  /// producing data as it goes). Chunks are gathered into parts of `configuration.partSize`:
+  /// if the stream ends before the first part fills, one PUT sends it; otherwise a multipart
+  /// upload sends the parts, up to `configuration.parallelism` at once, so memory stays near
+  /// `partSize * (parallelism + 1)`. The full-object checksum is computed as the bytes pass.
+  /// A failure, or cancellation, of the stream or of an upload aborts the multipart upload.
+  @discardableResult
+  public func putObject<Chunks: AsyncSequence & Sendable>(
+    bucket: String, key: String, chunks: Chunks, options: PutOptions = PutOptions(),
+    progress: (@Sendable (TransferProgress) -> Void)? = nil
+  ) async throws(LakeClientError) -> PutResult where Chunks.Element == Data {
+    let partSize = Int(max(5 * 1024 * 1024, configuration.partSize))
+    var iterator = chunks.makeAsyncIterator()
+    var running = options.checksum.map { Checksum($0) }
+    var buffer = Data()
+    var ended = false
+
+    /// Fills `buffer` to a part (or to the end of the stream).
+    func fill() async throws(LakeClientError) {
+      while buffer.count < partSize {
+        let chunk: Data?
+        do {
+          chunk = try await iterator.next()
+        } catch let error as LakeClientError {
+          throw error
+        } catch {
+          throw .local("the data source failed: \(error)")
+        }
+        guard let chunk else {
+          ended = true
+          return
+        }
+        chunk.withUnsafeBytes { running?.update($0) }
+        buffer.append(chunk)
+      }
+    }
+
+    try await fill()
+    if ended {
+      var single = options
+      single.checksum = nil
+      var headers = putHeaders(single)
+      var checksum: String?
+      if let state = running, let algorithm = options.checksum {
+        checksum = Checksum.base64(state.finalize())
+        headers.append((algorithm.headerName, checksum!))
+      }
+      let response = try await send(
+        S3Request("PUT", bucket: bucket, key: key, headers: headers, body: .data(buffer)))
+      progress?(TransferProgress(bytesDone: Int64(buffer.count), bytesTotal: Int64(buffer.count)))
+      return PutResult(
+        etag: ObjectHead.unquoted(response.header("etag") ?? ""), checksum: checksum,
+        size: Int64(buffer.count))
+    }
+    let counter = ProgressCounter(total: nil, report: progress)
+    let collected = PartCollector()
+    return try await withMultipartUpload(bucket: bucket, key: key, options: options) {
+      uploadId throws(LakeClientError) in
+      do {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          var number = 0
+          var inFlight = 0
+          while !buffer.isEmpty {
+            number += 1
+            guard number <= 10_000 else {
+              throw LakeClientError(
+                .local, code: "TooManyParts",
+                message: "the stream needs more than 10,000 parts of \(partSize) bytes; raise the part size")
+            }
+            let part = buffer.prefix(partSize)
+            buffer = Data(buffer.dropFirst(partSize))
+            if inFlight == max(1, configuration.parallelism) {
+              try await group.next()
+              inFlight -= 1
+            }
+            let partNumber = number
+            group.addTask {
+              let uploaded = try await self.uploadPart(
+                bucket: bucket, key: key, uploadId: uploadId, partNumber: partNumber,
+                data: Data(part), checksum: options.checksum)
+              collected.add(uploaded)
+              counter.add(uploaded.size)
+            }
+            inFlight += 1
+            if !ended { try await fill() }
+          }
+          try await group.waitForAll()
+        }
+      } catch let error as LakeClientError {
+        throw error
+      } catch {
+        throw .cancelled
+      }
+      let checksum = zip(options.checksum, running.map { Checksum.base64($0.finalize()) })
+      return try await completeMultipartUpload(
+        bucket: bucket, key: key, uploadId: uploadId, parts: collected.parts, checksum: checksum)
+    }
+  }
+}
+
+/// Parts finished by concurrent tasks.
+final class PartCollector: @unchecked Sendable {
+  private let lock = NSLock()
+  private var list: [UploadedPart] = []
+
+  func add(_ part: UploadedPart) {
+    lock.lock()
+    list.append(part)
+    lock.unlock()
+  }
+
+  var parts: [UploadedPart] {
+    lock.lock()
+    defer { lock.unlock() }
+    return list.sorted { $0.partNumber < $1.partNumber }
+  }
+}
+
+/// Both values, or nil.
+func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+  guard let a, let b else { return nil }
+  return (a, b)
+}

@@ -1,0 +1,234 @@
+"""lakectl, run as a binary against the real server: every verb, pipes, --json, exit codes,
+multipart, no-overwrite, interruption. The binary sits next to lakestore in the build folder."""
+
+import hashlib
+import json
+import os
+import signal
+import stat
+import subprocess
+import time
+
+import pytest
+
+from conftest import ACCESS_KEY, BINARY, SECRET_KEY
+
+LAKECTL = os.environ.get("LAKECTL_BIN", os.path.join(os.path.dirname(BINARY), "lakectl"))
+
+
+def lakectl_env(server, home):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LAKESTORE_"))}
+    env.update(
+        HOME=home,
+        XDG_CONFIG_HOME=os.path.join(home, ".config"),
+        LAKESTORE_ENDPOINT=server.endpoint,
+        LAKESTORE_ACCESS_KEY=ACCESS_KEY,
+        LAKESTORE_SECRET_KEY=SECRET_KEY,
+    )
+    return env
+
+
+@pytest.fixture
+def ctl(server, tmpdir_path):
+    home = os.path.join(tmpdir_path, "home")
+    os.makedirs(home, exist_ok=True)
+    env = lakectl_env(server, home)
+
+    def run(*args, input=None, check=True, env_extra=None, cwd=None):
+        e = dict(env)
+        e.update(env_extra or {})
+        result = subprocess.run(
+            [LAKECTL, *args], input=input, capture_output=True, env=e, timeout=300,
+            cwd=cwd or tmpdir_path)
+        if check and result.returncode != 0:
+            raise AssertionError(f"lakectl {args} exited {result.returncode}: {result.stderr!r}")
+        return result
+
+    run.env = env
+    run.home = home
+    return run
+
+
+def json_lines(result):
+    return [json.loads(line) for line in result.stdout.decode().splitlines() if line.strip()]
+
+
+def test_buckets_put_get_cat_stat_rm(ctl, s3, tmpdir_path):
+    assert ctl("mb", "s3://alpha").stdout.decode().strip() == "created s3://alpha"
+    assert "s3://alpha" in ctl("ls").stdout.decode()
+    assert json_lines(ctl("ls", "--json"))[0]["bucket"] == "alpha"
+
+    src = os.path.join(tmpdir_path, "day.csv")
+    with open(src, "wb") as f:
+        f.write(b"id,amount\n1,10\n2,20\n")
+    ctl("put", src, "s3://alpha/sales/year=2024/")
+    assert s3.get_object(Bucket="alpha", Key="sales/year=2024/day.csv")["Body"].read() == b"id,amount\n1,10\n2,20\n"
+
+    # cat to stdout, get to a file and to '-'.
+    assert ctl("cat", "s3://alpha/sales/year=2024/day.csv").stdout == b"id,amount\n1,10\n2,20\n"
+    out = os.path.join(tmpdir_path, "back.csv")
+    ctl("get", "s3://alpha/sales/year=2024/day.csv", out)
+    assert open(out, "rb").read() == b"id,amount\n1,10\n2,20\n"
+    assert ctl("get", "s3://alpha/sales/year=2024/day.csv", "-").stdout == b"id,amount\n1,10\n2,20\n"
+
+    # stat, human and JSON: size, ETag (the MD5), the CRC64NVME checksum sent by default.
+    st = json_lines(ctl("stat", "--json", "s3://alpha/sales/year=2024/day.csv"))[0]
+    assert st["size"] == 20 and st["etag"] == hashlib.md5(b"id,amount\n1,10\n2,20\n").hexdigest()
+    assert "CRC64NVME" in st["checksums"] and st["checksum_type"] == "FULL_OBJECT"
+    human = ctl("stat", "s3://alpha/sales/year=2024/day.csv").stdout.decode()
+    assert "20 B (20 bytes)" in human and st["etag"] in human
+
+    ctl("rm", "s3://alpha/sales/year=2024/day.csv")
+    assert s3.list_objects_v2(Bucket="alpha").get("KeyCount") == 0
+    ctl("rb", "s3://alpha")
+    assert "alpha" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+def test_pipes_stdin_to_stdout(ctl, s3, bucket):
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    ctl("put", "-", f"s3://{bucket}/piped.bin", input=data)
+    assert s3.get_object(Bucket=bucket, Key="piped.bin")["Body"].read() == data
+    assert ctl("cat", f"s3://{bucket}/piped.bin").stdout == data
+    # A pipe through two lakectl processes.
+    p1 = subprocess.Popen([LAKECTL, "cat", f"s3://{bucket}/piped.bin"], stdout=subprocess.PIPE, env=ctl.env)
+    p2 = subprocess.run([LAKECTL, "cp", "-", f"s3://{bucket}/copied.bin"], stdin=p1.stdout, env=ctl.env, capture_output=True)
+    p1.wait()
+    assert p1.returncode == 0 and p2.returncode == 0, p2.stderr
+    assert s3.get_object(Bucket=bucket, Key="copied.bin")["Body"].read() == data
+
+
+def test_ls_levels_long_recursive_json(ctl, s3, bucket):
+    for key in ["sales/year=2023/a.csv", "sales/year=2024/b.csv", "sales/year=2024/c.csv", "top.txt"]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x" * 5)
+    assert ctl("ls", f"s3://{bucket}/").stdout.decode().split() == ["sales/", "top.txt"]
+    assert ctl("ls", f"s3://{bucket}/sales/").stdout.decode().split() == [
+        "sales/year=2023/", "sales/year=2024/"]
+    rows = json_lines(ctl("ls", "--recursive", "--json", f"s3://{bucket}/sales/"))
+    assert [r["key"] for r in rows] == ["sales/year=2023/a.csv", "sales/year=2024/b.csv", "sales/year=2024/c.csv"]
+    assert all(r["size"] == 5 for r in rows)
+    long = ctl("ls", "--long", f"s3://{bucket}/").stdout.decode().splitlines()
+    assert any(line.split()[-2:] == ["PRE", "sales/"] for line in long), long
+    assert any(line.endswith("top.txt") and " 5 B " in line for line in long), long
+    # Keys that need encoding come back unchanged (the listing asks for encoding-type=url).
+    odd = "odd/a b+c%d&e\u00e9.txt"
+    s3.put_object(Bucket=bucket, Key=odd, Body=b"1")
+    assert [r["key"] for r in json_lines(ctl("ls", "-r", "--json", f"s3://{bucket}/odd/"))] == [odd]
+
+
+def test_copy_directions_and_presign(ctl, s3, bucket, tmpdir_path, server):
+    src = os.path.join(tmpdir_path, "f.bin")
+    with open(src, "wb") as f:
+        f.write(b"payload")
+    ctl("cp", src, f"s3://{bucket}/a/f.bin")
+    ctl("cp", f"s3://{bucket}/a/f.bin", f"s3://{bucket}/b/")
+    assert s3.get_object(Bucket=bucket, Key="b/f.bin")["Body"].read() == b"payload"
+    os.makedirs(os.path.join(tmpdir_path, "down"))
+    ctl("cp", f"s3://{bucket}/b/f.bin", os.path.join(tmpdir_path, "down") + "/")
+    assert open(os.path.join(tmpdir_path, "down", "f.bin"), "rb").read() == b"payload"
+    url = ctl("presign", "--expires", "60", f"s3://{bucket}/b/f.bin").stdout.decode().strip()
+    assert url.startswith(server.endpoint) and "X-Amz-Signature=" in url
+    body = subprocess.run(["curl", "-sf", url], capture_output=True, timeout=30)
+    assert body.returncode == 0 and body.stdout == b"payload"
+
+
+def test_no_overwrite_and_errors_exit_codes(ctl, s3, bucket, tmpdir_path):
+    ctl("put", "-", f"s3://{bucket}/once", input=b"first")
+    r = ctl("put", "--no-overwrite", "-", f"s3://{bucket}/once", input=b"second", check=False)
+    assert r.returncode == 1
+    assert r.stderr.decode().startswith("lakectl: PreconditionFailed: "), r.stderr
+    assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"first"
+
+    r = ctl("stat", "s3://no-such-bucket/k", check=False)
+    assert r.returncode == 1 and r.stderr.decode().startswith("lakectl: NoSuchBucket: ")
+    assert len(r.stderr.decode().strip().splitlines()) == 1
+    r = ctl("cat", f"s3://{bucket}/missing", check=False)
+    assert r.returncode == 1 and r.stderr.decode().startswith("lakectl: NoSuchKey: ")
+    assert ctl("frobnicate", check=False).returncode == 2
+    assert ctl("get", "not-a-uri", check=False).returncode == 2
+    r = ctl("ls", env_extra={"LAKESTORE_SECRET_KEY": "wrong-secret-key"}, check=False)
+    assert r.returncode == 1 and "SignatureDoesNotMatch" in r.stderr.decode()
+
+
+def test_debug_redacts_the_signature_and_never_prints_the_secret(ctl, bucket):
+    r = ctl("ls", "--debug", f"s3://{bucket}/")
+    err = r.stderr.decode()
+    assert "> GET " in err and "< 200" in err and "Signature=REDACTED" in err
+    assert SECRET_KEY not in err and SECRET_KEY not in r.stdout.decode()
+
+
+def test_config_writes_a_private_profile_and_uses_it(ctl, server, s3, bucket):
+    env_without = {"LAKESTORE_ENDPOINT": "", "LAKESTORE_ACCESS_KEY": "", "LAKESTORE_SECRET_KEY": ""}
+    ctl("config", "--endpoint", server.endpoint, "--access-key", ACCESS_KEY,
+        "--secret-key", SECRET_KEY, env_extra=env_without)
+    path = os.path.join(ctl.home, ".config", "lakestore", "config")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    shown = ctl("config", env_extra=env_without).stdout.decode()
+    assert server.endpoint in shown and ACCESS_KEY in shown and SECRET_KEY not in shown
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+    assert ctl("cat", f"s3://{bucket}/k", env_extra=env_without).stdout == b"v"
+    # A second profile leaves the first in place.
+    ctl("config", "--profile", "other", "--endpoint", "http://127.0.0.1:1", env_extra=env_without)
+    assert ctl("cat", f"s3://{bucket}/k", env_extra=env_without).stdout == b"v"
+    r = ctl("cat", f"s3://{bucket}/k", env_extra=dict(env_without, LAKESTORE_PROFILE="other"), check=False)
+    assert r.returncode == 1 and "ConnectionFailed" in r.stderr.decode()
+
+
+def test_multipart_round_trip_64_mib(ctl, s3, bucket, tmpdir_path):
+    src = os.path.join(tmpdir_path, "big.bin")
+    data = os.urandom(64 * 1024 * 1024)
+    with open(src, "wb") as f:
+        f.write(data)
+    ctl("cp", "--part-size", "8M", src, f"s3://{bucket}/big.bin")
+    head = s3.head_object(Bucket=bucket, Key="big.bin", ChecksumMode="ENABLED")
+    assert head["ContentLength"] == len(data)
+    assert head["ETag"].strip('"').endswith("-8"), head["ETag"]
+    assert head.get("ChecksumType") == "FULL_OBJECT" and "ChecksumCRC64NVME" in head
+    out = os.path.join(tmpdir_path, "big.out")
+    ctl("cp", "--part-size", "8M", f"s3://{bucket}/big.bin", out)
+    assert hashlib.sha256(open(out, "rb").read()).digest() == hashlib.sha256(data).digest()
+    assert not [n for n in os.listdir(tmpdir_path) if "lakectl-" in n]
+    # Streamed from a pipe (length unknown): multipart too, same bytes.
+    ctl("put", "--part-size", "5M", "-", f"s3://{bucket}/big-piped.bin", input=data[: 12 * 1024 * 1024])
+    assert s3.get_object(Bucket=bucket, Key="big-piped.bin")["Body"].read() == data[: 12 * 1024 * 1024]
+    assert s3.head_object(Bucket=bucket, Key="big-piped.bin")["ETag"].strip('"').endswith("-3")
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_interrupted_upload_leaves_no_upload_behind(ctl, s3, bucket, tmpdir_path):
+    # A slow source: lakectl reads standard input from a pipe we feed slowly, so the upload is
+    # mid-way (parts sent, more to come) when SIGINT arrives.
+    p = subprocess.Popen([LAKECTL, "put", "--part-size", "5M", "-", f"s3://{bucket}/slow.bin"],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=ctl.env)
+    chunk = os.urandom(1024 * 1024)
+    for _ in range(12):
+        p.stdin.write(chunk)
+        p.stdin.flush()
+    deadline = time.time() + 20
+    while time.time() < deadline and not s3.list_multipart_uploads(Bucket=bucket).get("Uploads"):
+        time.sleep(0.05)
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads"), "the upload never started"
+    p.send_signal(signal.SIGINT)
+    try:
+        p.stdin.close()
+    except BrokenPipeError:
+        pass
+    assert p.wait(timeout=30) == 130, p.stderr.read()
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert s3.list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+
+
+def test_rm_recursive_and_rb_force_batch(ctl, s3, bucket):
+    for i in range(1203):
+        s3.put_object(Bucket=bucket, Key=f"many/{i:05d}", Body=b"")
+    s3.put_object(Bucket=bucket, Key="keep", Body=b"")
+    out = ctl("rm", "--recursive", f"s3://{bucket}/many/").stdout.decode()
+    assert "deleted 1203 objects" in out
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["keep"]
+    r = ctl("rb", f"s3://{bucket}", check=False)
+    assert r.returncode == 1 and "BucketNotEmpty" in r.stderr.decode()
+    ctl("rb", "--force", f"s3://{bucket}")
+    assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+def test_version(ctl):
+    assert ctl("version").stdout.decode().startswith("lakectl ")
