@@ -45,6 +45,17 @@ public struct CreateBucketConfiguration: S3Document {
     locationConstraint = text.isEmpty ? nil : text
   }
 
+  /// Reads a request body as S3 does: 400 `MalformedXML` for a body that is not XML or not
+  /// `<CreateBucketConfiguration>`.
+  public init(validating bytes: [UInt8]) throws(S3Error) {
+    let root = try XMLReader.document(bytes, root: Self.rootElement)
+    do {
+      try self.init(xml: root)
+    } catch {
+      throw S3Error(.malformedXML)
+    }
+  }
+
   /// The body a client sends; without `<LocationConstraint>` when nil.
   public func xml() -> XMLWriter {
     var xml = XMLWriter.document(Self.rootElement)

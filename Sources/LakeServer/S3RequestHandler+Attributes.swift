@@ -33,44 +33,35 @@ extension S3RequestHandler {
     let maxParts = try headerCount(request, "x-amz-max-parts") ?? 1000
     let marker = try headerCount(request, "x-amz-part-number-marker") ?? 0
     let info = try store.objectInfo(bucket: bucket, key: key)
-    var xml = XMLWriter()
-    xml.open("GetObjectAttributesResponse", namespace: s3XMLNamespace)
-    if wanted.contains("ETag") { xml.element("ETag", info.etag) }
+    var response = GetObjectAttributesResponse()
+    if wanted.contains("ETag") { response.etag = info.etag }
     if wanted.contains("Checksum"), let checksum = info.metadata.checksum {
-      xml.open("Checksum")
-      xml.element("Checksum" + checksum.algorithm, checksum.value)
-      xml.element("ChecksumType", checksum.type)
-      xml.close("Checksum")
+      response.checksum = checksum.documentValue
+      response.checksumType = checksum.documentType
     }
     if wanted.contains("ObjectParts"),
       let layout = try store.partLayout(bucket: bucket, key: key, sequence: info.sequence)
     {
       let sizes = layout.sizes
       let page = sizes.indices.dropFirst(marker).prefix(min(maxParts, 1000))
-      xml.open("ObjectParts")
-      xml.element("PartsCount", String(sizes.count))
-      xml.element("PartNumberMarker", String(marker))
-      if let last = page.last { xml.element("NextPartNumberMarker", String(last + 1)) }
-      xml.element("MaxParts", String(maxParts))
-      xml.element(
-        "IsTruncated", (page.last ?? sizes.count - 1) + 1 < sizes.count ? "true" : "false")
-      for index in page {
-        xml.open("Part")
-        xml.element("PartNumber", String(index + 1))
-        xml.element("Size", String(sizes[index]))
-        if let checksums = layout.checksums, let algorithm = info.metadata.checksum?.algorithm {
-          xml.element("Checksum" + algorithm, checksums[index])
-        }
-        xml.close("Part")
-      }
-      xml.close("ObjectParts")
+      let algorithm = info.metadata.checksum?.documentValue?.algorithm
+      response.objectParts = .init(
+        totalPartsCount: sizes.count, partNumberMarker: marker,
+        nextPartNumberMarker: page.last.map { $0 + 1 }, maxParts: maxParts,
+        isTruncated: (page.last ?? sizes.count - 1) + 1 < sizes.count,
+        parts: page.map { index in
+          .init(
+            partNumber: index + 1, size: sizes[index],
+            checksum: algorithm.flatMap { algorithm in
+              layout.checksums.map { ChecksumValue(algorithm: algorithm, value: $0[index]) }
+            })
+        })
     }
-    if wanted.contains("StorageClass") { xml.element("StorageClass", "STANDARD") }
-    if wanted.contains("ObjectSize") { xml.element("ObjectSize", String(info.size)) }
-    xml.close("GetObjectAttributesResponse")
+    if wanted.contains("StorageClass") { response.storageClass = "STANDARD" }
+    if wanted.contains("ObjectSize") { response.objectSize = info.size }
     var headers = HTTPHeaders()
     headers.add(name: "Last-Modified", value: S3Date.httpDate(info.lastModified))
-    return xmlResponse(xml, headers: headers)
+    return xmlResponse(response, headers: headers)
   }
 
   /// A non-negative 32-bit count from a header, nil when absent; `InvalidArgument` otherwise.

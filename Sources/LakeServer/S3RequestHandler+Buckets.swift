@@ -4,21 +4,6 @@ import LakeHTTP
 import LakeS3
 
 extension S3RequestHandler {
-  func xmlResponse(_ writer: XMLWriter, status: Int = 200, headers: HTTPHeaders = HTTPHeaders())
-    -> HTTPResponse
-  {
-    var headers = headers
-    headers.replaceOrAdd(name: "Content-Type", value: "application/xml")
-    return HTTPResponse(status: status, headers: headers, body: .bytes(writer.bytes))
-  }
-
-  func writeOwner(_ xml: inout XMLWriter) {
-    xml.open("Owner")
-    xml.element("ID", ownerID)
-    xml.element("DisplayName", Owner.displayName)
-    xml.close("Owner")
-  }
-
   /// ListBuckets, with `prefix` and pages of `max-buckets` resumed from a continuation token
   /// (the last name returned, encoded like ListObjectsV2's).
   func listBuckets(_ p: ListBucketsParameters) throws -> HTTPResponse {
@@ -37,22 +22,13 @@ extension S3RequestHandler {
       buckets = Array(buckets.prefix(max))
       next = buckets.last.map { ContinuationToken.encode($0.name) }
     }
-    var xml = XMLWriter()
-    xml.open("ListAllMyBucketsResult", namespace: s3XMLNamespace)
-    writeOwner(&xml)
-    xml.open("Buckets")
-    for bucket in buckets {
-      xml.open("Bucket")
-      xml.element("Name", bucket.name)
-      xml.element("CreationDate", S3Date.iso8601(bucket.creationDate))
-      xml.element("BucketRegion", configuration.region)
-      xml.close("Bucket")
-    }
-    xml.close("Buckets")
-    if let next { xml.element("ContinuationToken", next) }
-    if let prefix = p.prefix { xml.element("Prefix", prefix) }
-    xml.close("ListAllMyBucketsResult")
-    return xmlResponse(xml)
+    return xmlResponse(
+      ListAllMyBucketsResult(
+        owner: owner,
+        buckets: buckets.map {
+          .init(name: $0.name, creationDate: $0.creationDate, bucketRegion: configuration.region)
+        },
+        continuationToken: next, prefix: p.prefix))
   }
 
   /// CreateBucket. In us-east-1 S3 answers 200 when you re-create a bucket you own (a legacy
@@ -81,9 +57,8 @@ extension S3RequestHandler {
   }
 
   func checkLocationConstraint(_ bytes: [UInt8]) throws {
-    let root = try XMLReader.document(bytes, root: "CreateBucketConfiguration")
-    let constraint = root.child("LocationConstraint")?.text ?? ""
-    if constraint.isEmpty { return }
+    guard let constraint = try CreateBucketConfiguration(validating: bytes).locationConstraint
+    else { return }
     if configuration.region == "us-east-1" && constraint == "us-east-1" {
       // S3 refuses an explicit us-east-1 constraint (it is the default location).
       throw S3Error(.invalidLocationConstraint, extra: [("LocationConstraint", constraint)])
@@ -110,11 +85,8 @@ extension S3RequestHandler {
 
   func bucketLocation(_ bucket: String) throws -> HTTPResponse {
     _ = try store.bucketInfo(bucket)
-    var xml = XMLWriter()
-    xml.open("LocationConstraint", namespace: s3XMLNamespace)
     // S3 answers an empty constraint for us-east-1.
-    if configuration.region != "us-east-1" { xml.text(configuration.region) }
-    xml.close("LocationConstraint")
-    return xmlResponse(xml)
+    let region = configuration.region == "us-east-1" ? nil : configuration.region
+    return xmlResponse(LocationConstraint(locationConstraint: region))
   }
 }

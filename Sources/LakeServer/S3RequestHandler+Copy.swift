@@ -31,16 +31,11 @@ extension S3RequestHandler {
         sourceBucket: source.bucket, sourceKey: source.key, expectedSequence: info.sequence,
         bucket: bucket, key: key, metadata: metadata, condition: condition)
     }
-    var xml = XMLWriter()
-    xml.open("CopyObjectResult", namespace: s3XMLNamespace)
-    xml.element("ETag", "\"\(copied.etag)\"")
-    xml.element("LastModified", S3Date.iso8601(copied.lastModified))
-    if let checksum = copied.metadata.checksum {
-      xml.element("ChecksumType", checksum.type)
-      xml.element("Checksum" + checksum.algorithm, checksum.value)
-    }
-    xml.close("CopyObjectResult")
-    return xmlResponse(xml)
+    return xmlResponse(
+      CopyObjectResult(
+        etag: copied.etag, lastModified: copied.lastModified,
+        checksum: copied.metadata.checksum?.documentValue,
+        checksumType: copied.metadata.checksum?.documentType))
   }
 
   /// UploadPartCopy: the source's bytes (or `x-amz-copy-source-range` of them) become a part.
@@ -81,15 +76,11 @@ extension S3RequestHandler {
     writer.finishDigests()
     let value = digest.map { Checksum.base64($0.finalize()) }
     let part = try store.commitPart(writer, uploadID: uploadID, number: number, checksum: value)
-    var xml = XMLWriter()
-    xml.open("CopyPartResult", namespace: s3XMLNamespace)
-    xml.element("ETag", "\"\(part.etag)\"")
-    xml.element("LastModified", S3Date.iso8601(part.lastModified))
-    if let value, let algorithm = checksum?.algorithm {
-      xml.element(algorithm.xmlElementName, value)
+    let listed = checksum.flatMap { checksum in
+      value.map { ChecksumValue(algorithm: checksum.algorithm, value: $0) }
     }
-    xml.close("CopyPartResult")
-    return xmlResponse(xml)
+    return xmlResponse(
+      CopyPartResult(etag: part.etag, lastModified: part.lastModified, checksum: listed))
   }
 
   /// The parsed `x-amz-copy-source`; a version other than `null` is not supported.

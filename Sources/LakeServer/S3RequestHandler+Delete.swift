@@ -5,27 +5,17 @@ import LakeHTTP
 import LakeS3
 
 extension S3RequestHandler {
-  /// The most keys one DeleteObjects may name (S3's limit).
-  static let maxDeleteKeys = 1000
-
   /// DeleteObjects: deletes each listed key in turn, reporting per key. Like S3 it needs
-  /// `Content-MD5` or an `x-amz-checksum-*` header, and refuses more than 1,000 keys.
+  /// `Content-MD5` or an `x-amz-checksum-*` header, and refuses more than
+  /// `DeleteRequest.maxObjects` keys.
   func deleteObjects(_ bucket: String, _ request: S3Request) throws -> HTTPResponse {
     let document = try readDocument(request, limit: Self.maxDocumentBytes)
     try checkIntegrityHeader(request, document)
-    let root = try XMLReader.document(document, root: "Delete")
-    let objects = root.children.filter { $0.name == "Object" }
-    guard !objects.isEmpty, objects.count <= Self.maxDeleteKeys,
-      objects.allSatisfy({ $0.child("Key") != nil })
-    else { throw S3Error(.malformedXML) }
-    let quiet =
-      root.child("Quiet")?.text.trimmingCharacters(in: .whitespaces).lowercased() == "true"
+    let delete = try DeleteRequest(validating: document)
     _ = try store.bucketInfo(bucket)  // NoSuchBucket for the request, not per key
-    var xml = XMLWriter()
-    xml.open("DeleteResult", namespace: s3XMLNamespace)
-    for object in objects {
-      let key = object.child("Key")?.text ?? ""
-      let version = object.child("VersionId")?.text
+    var entries: [DeleteResult.Entry] = []
+    for object in delete.objects {
+      let (key, version) = (object.key, object.versionId)
       let failure: S3Error?
       if let version, version != "null" {
         failure = S3Error(.invalidArgument, "Invalid version id specified")
@@ -38,21 +28,14 @@ extension S3RequestHandler {
         }
       }
       if let failure {
-        xml.open("Error")
-        xml.element("Key", key)
-        if let version { xml.element("VersionId", version) }
-        xml.element("Code", failure.code.code)
-        xml.element("Message", failure.message)
-        xml.close("Error")
-      } else if !quiet {
-        xml.open("Deleted")
-        xml.element("Key", key)
-        if let version { xml.element("VersionId", version) }
-        xml.close("Deleted")
+        entries.append(
+          .error(
+            .init(key: key, versionId: version, code: failure.code.code, message: failure.message)))
+      } else if !delete.quiet {
+        entries.append(.deleted(.init(key: key, versionId: version)))
       }
     }
-    xml.close("DeleteResult")
-    return xmlResponse(xml)
+    return xmlResponse(DeleteResult(entries: entries))
   }
 
   /// S3 requires an integrity header on some requests (DeleteObjects): `Content-MD5` or an

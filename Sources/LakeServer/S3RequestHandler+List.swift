@@ -33,45 +33,26 @@ extension S3RequestHandler {
       page = try store.listObjects(
         bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, after: after, maxKeys: p.maxKeys)
     }
-    func encode(_ text: String) -> String { listingText(text, urlEncoded: p.encodingTypeURL) }
-    var xml = XMLWriter()
-    xml.open("ListBucketResult", namespace: s3XMLNamespace)
-    xml.element("Name", bucket)
-    // AWS encodes Prefix in V2 answers only.
-    xml.element("Prefix", version == 2 ? encode(p.prefix) : p.prefix)
+    var result = ListBucketResult(
+      name: bucket, prefix: p.prefix, delimiter: p.delimiter, maxKeys: p.maxKeys,
+      isTruncated: page.isTruncated, encodingTypeURL: p.encodingTypeURL)
+    let last = page.isTruncated ? page.entries.last?.name : nil
     if version == 2 {
-      if let token = p.continuationToken, !token.isEmpty { xml.element("ContinuationToken", token) }
-      if let startAfter = p.startAfter { xml.element("StartAfter", encode(startAfter)) }
+      result.continuationToken = p.continuationToken.flatMap { $0.isEmpty ? nil : $0 }
+      result.startAfter = p.startAfter
+      result.nextContinuationToken = last.map(ContinuationToken.encode)
+      result.keyCount = page.entries.count
     } else {
-      xml.element("Marker", encode(p.marker ?? ""))
+      result.marker = p.marker ?? ""
+      // S3 returns NextMarker only when a delimiter was given.
+      result.nextMarker = p.delimiter == nil ? nil : last
     }
-    if page.isTruncated, let lastItem = page.entries.last?.name {
-      if version == 2 {
-        xml.element("NextContinuationToken", ContinuationToken.encode(lastItem))
-      } else if p.delimiter != nil {
-        // S3 returns NextMarker only when a delimiter was given.
-        xml.element("NextMarker", encode(lastItem))
-      }
+    let owner = version == 1 || p.fetchOwner ? self.owner : nil
+    result.contents = page.objects.map {
+      .init(key: $0.key, lastModified: $0.lastModified, etag: $0.etag, size: $0.size, owner: owner)
     }
-    if version == 2 { xml.element("KeyCount", String(page.entries.count)) }
-    xml.element("MaxKeys", String(p.maxKeys))
-    if let delimiter = p.delimiter { xml.element("Delimiter", encode(delimiter)) }
-    if p.encodingTypeURL { xml.element("EncodingType", "url") }
-    xml.element("IsTruncated", page.isTruncated ? "true" : "false")
-    for entry in page.entries {
-      guard case .object(let info) = entry else { continue }
-      xml.open("Contents")
-      xml.element("Key", encode(info.key))
-      xml.element("LastModified", S3Date.iso8601(info.lastModified))
-      xml.element("ETag", "\"\(info.etag)\"")
-      xml.element("Size", String(info.size))
-      if version == 1 || p.fetchOwner { writeOwner(&xml) }
-      xml.element("StorageClass", "STANDARD")
-      xml.close("Contents")
-    }
-    writeCommonPrefixes(&xml, page.commonPrefixes, urlEncoded: p.encodingTypeURL)
-    xml.close("ListBucketResult")
-    return xmlResponse(xml)
+    result.commonPrefixes = page.commonPrefixes
+    return xmlResponse(result)
   }
 }
 
@@ -109,68 +90,40 @@ extension S3RequestHandler {
     let after = p.marker.flatMap { $0.isEmpty ? nil : $0 }
     let page = try store.listObjects(
       bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, after: after, maxKeys: p.maxKeys)
-    func encode(_ text: String) -> String { listingText(text, urlEncoded: p.encodingTypeURL) }
-    var xml = XMLWriter()
-    xml.open("ListVersionsResult", namespace: s3XMLNamespace)
-    xml.element("Name", bucket)
-    xml.element("Prefix", encode(p.prefix))
-    xml.element("KeyMarker", encode(p.marker ?? ""))
-    xml.element("VersionIdMarker", versionMarker ?? "")
-    if page.isTruncated, let last = page.entries.last?.name {
-      xml.element("NextKeyMarker", encode(last))
-      xml.element("NextVersionIdMarker", "null")
-    }
-    xml.element("MaxKeys", String(p.maxKeys))
-    if let delimiter = p.delimiter { xml.element("Delimiter", encode(delimiter)) }
-    if p.encodingTypeURL { xml.element("EncodingType", "url") }
-    xml.element("IsTruncated", page.isTruncated ? "true" : "false")
-    for entry in page.entries {
-      guard case .object(let info) = entry else { continue }
-      xml.open("Version")
-      xml.element("Key", encode(info.key))
-      xml.element("VersionId", "null")
-      xml.element("IsLatest", "true")
-      xml.element("LastModified", S3Date.iso8601(info.lastModified))
-      xml.element("ETag", "\"\(info.etag)\"")
-      xml.element("Size", String(info.size))
-      writeOwner(&xml)
-      xml.element("StorageClass", "STANDARD")
-      xml.close("Version")
-    }
-    writeCommonPrefixes(&xml, page.commonPrefixes, urlEncoded: p.encodingTypeURL)
-    xml.close("ListVersionsResult")
-    return xmlResponse(xml)
+    let last = page.isTruncated ? page.entries.last?.name : nil
+    let owner = self.owner
+    return xmlResponse(
+      ListVersionsResult(
+        name: bucket, prefix: p.prefix, keyMarker: p.marker ?? "",
+        versionIdMarker: versionMarker ?? "", nextKeyMarker: last,
+        nextVersionIdMarker: last == nil ? nil : "null", maxKeys: p.maxKeys,
+        delimiter: p.delimiter, encodingTypeURL: p.encodingTypeURL,
+        isTruncated: page.isTruncated,
+        versions: page.objects.map {
+          .init(
+            key: $0.key, lastModified: $0.lastModified, etag: $0.etag, size: $0.size,
+            owner: owner)
+        },
+        commonPrefixes: page.commonPrefixes))
   }
 
   /// GetBucketVersioning: versioning was never enabled, so the configuration is empty (S3
   /// answers so for such buckets).
   func bucketVersioning(_ bucket: String) throws -> HTTPResponse {
     _ = try store.bucketInfo(bucket)
-    var xml = XMLWriter()
-    xml.open("VersioningConfiguration", namespace: s3XMLNamespace)
-    xml.close("VersioningConfiguration")
-    return xmlResponse(xml)
-  }
-}
-
-extension S3RequestHandler {
-  /// A key, prefix, delimiter or marker as a listing answers it: with `encoding-type=url`,
-  /// percent-encoded with a space as `%20` (never `+`) and `/` kept.
-  func listingText(_ text: String, urlEncoded: Bool) -> String {
-    urlEncoded ? URIEncoding.encode(text, keepSlash: true) : text
-  }
-
-  /// One `<CommonPrefixes><Prefix>` per rolled-up prefix, in order.
-  func writeCommonPrefixes(_ xml: inout XMLWriter, _ prefixes: [String], urlEncoded: Bool) {
-    for prefix in prefixes {
-      xml.open("CommonPrefixes")
-      xml.element("Prefix", listingText(prefix, urlEncoded: urlEncoded))
-      xml.close("CommonPrefixes")
-    }
+    return xmlResponse(VersioningConfiguration())
   }
 }
 
 extension ListPage {
+  /// The objects among the entries, in order.
+  var objects: [ObjectInfo] {
+    entries.compactMap { entry in
+      if case .object(let info) = entry { return info }
+      return nil
+    }
+  }
+
   /// The common prefixes among the entries, in order.
   var commonPrefixes: [String] {
     entries.compactMap { entry in

@@ -29,13 +29,9 @@ extension S3RequestHandler {
       headers.add(name: "x-amz-checksum-algorithm", value: algorithm.rawValue)
       headers.add(name: "x-amz-checksum-type", value: type.rawValue)
     }
-    var xml = XMLWriter()
-    xml.open("InitiateMultipartUploadResult", namespace: s3XMLNamespace)
-    xml.element("Bucket", bucket)
-    xml.element("Key", key)
-    xml.element("UploadId", upload.id)
-    xml.close("InitiateMultipartUploadResult")
-    return xmlResponse(xml, headers: headers)
+    return xmlResponse(
+      InitiateMultipartUploadResult(bucket: bucket, key: key, uploadId: upload.id),
+      headers: headers)
   }
 
   /// CompleteMultipartUpload: parses the part list and assembles the object.
@@ -60,49 +56,26 @@ extension S3RequestHandler {
         return metadata
       }
     }
-    var xml = XMLWriter()
-    xml.open("CompleteMultipartUploadResult", namespace: s3XMLNamespace)
-    xml.element("Location", location(of: key, in: bucket, request))
-    xml.element("Bucket", bucket)
-    xml.element("Key", key)
-    xml.element("ETag", "\"\(info.etag)\"")
-    if let checksum = info.metadata.checksum {
-      xml.element("Checksum" + checksum.algorithm, checksum.value)
-      xml.element("ChecksumType", checksum.type)
-    }
-    xml.close("CompleteMultipartUploadResult")
-    return xmlResponse(xml)
+    return xmlResponse(
+      CompleteMultipartUploadResult(
+        location: location(of: key, in: bucket, request), bucket: bucket, key: key,
+        etag: info.etag, checksum: info.metadata.checksum?.documentValue,
+        checksumType: info.metadata.checksum?.documentType))
   }
 
   /// The `<Part>` entries of a CompleteMultipartUpload document, in the order given, and the
-  /// checksums listed with them (by part number).
+  /// checksums listed with them (by part number; `CompleteMultipartUpload.Part.checksum`).
   func completedParts(_ bytes: [UInt8]) throws -> (
     [CompletedPart], [Int: (ChecksumAlgorithm, String)]
   ) {
-    let root = try XMLReader.document(bytes, root: "CompleteMultipartUpload")
-    var parts: [CompletedPart] = []
+    let document = try CompleteMultipartUpload(validating: bytes)
     var checksums: [Int: (ChecksumAlgorithm, String)] = [:]
-    for element in root.children where element.name == "Part" {
-      guard let numberText = element.child("PartNumber")?.text,
-        let number = Int(numberText.trimmingCharacters(in: .whitespacesAndNewlines)),
-        (1...10_000).contains(number), let etag = element.child("ETag")?.text
-      else {
-        throw S3Error(.malformedXML)
-      }
-      parts.append(CompletedPart(number: number, etag: etag))
-      for algorithm in ChecksumAlgorithm.allCases {
-        if let value = element.child(algorithm.xmlElementName)?.text {
-          checksums[number] = (algorithm, value.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
+    for part in document.parts {
+      if let listed = part.checksum {
+        checksums[part.partNumber] = (listed.algorithm, listed.value)
       }
     }
-    if parts.isEmpty {
-      throw S3Error(
-        .malformedXML,
-        "The XML you provided was not well-formed or did not validate against our published schema: a Complete needs at least one part."
-      )
-    }
-    return (parts, checksums)
+    return (document.parts.map { CompletedPart(number: $0.partNumber, etag: $0.etag) }, checksums)
   }
 
   /// The completed object's checksum, from its parts' checksums, for an upload that named an
@@ -171,34 +144,21 @@ extension S3RequestHandler {
       limit: p.maxParts + 1)
     let page = parts.prefix(p.maxParts)
     let isTruncated = parts.count > p.maxParts
-    var xml = XMLWriter()
-    xml.open("ListPartsResult", namespace: s3XMLNamespace)
-    xml.element("Bucket", bucket)
-    xml.element("Key", key)
-    xml.element("UploadId", upload.id)
-    writeInitiatorAndOwner(&xml)
-    xml.element("StorageClass", "STANDARD")
-    if let algorithm = upload.checksumAlgorithm {
-      xml.element("ChecksumAlgorithm", algorithm)
-      xml.element("ChecksumType", upload.checksumType ?? "COMPOSITE")
-    }
-    xml.element("PartNumberMarker", String(p.partNumberMarker))
-    if let last = page.last { xml.element("NextPartNumberMarker", String(last.number)) }
-    xml.element("MaxParts", String(p.maxParts))
-    xml.element("IsTruncated", isTruncated ? "true" : "false")
-    for part in page {
-      xml.open("Part")
-      xml.element("PartNumber", String(part.number))
-      xml.element("LastModified", S3Date.iso8601(part.lastModified))
-      xml.element("ETag", "\"\(part.etag)\"")
-      xml.element("Size", String(part.size))
-      if let checksum = part.checksum, let name = upload.checksumAlgorithm {
-        xml.element("Checksum" + name, checksum)
-      }
-      xml.close("Part")
-    }
-    xml.close("ListPartsResult")
-    return xmlResponse(xml)
+    let algorithm = upload.documentChecksumAlgorithm
+    return xmlResponse(
+      ListPartsResult(
+        bucket: bucket, key: key, uploadId: upload.id, initiator: owner, owner: owner,
+        checksumAlgorithm: algorithm, checksumType: upload.documentChecksumType,
+        partNumberMarker: p.partNumberMarker, nextPartNumberMarker: page.last?.number,
+        maxParts: p.maxParts, isTruncated: isTruncated,
+        parts: page.map { part in
+          .init(
+            partNumber: part.number, lastModified: part.lastModified, etag: part.etag,
+            size: part.size,
+            checksum: algorithm.flatMap { algorithm in
+              part.checksum.map { ChecksumValue(algorithm: algorithm, value: $0) }
+            })
+        }))
   }
 
   /// ListMultipartUploads.
@@ -206,45 +166,22 @@ extension S3RequestHandler {
     let page = try store.listMultipartUploads(
       bucket: bucket, prefix: p.prefix, delimiter: p.delimiter, keyMarker: p.keyMarker,
       uploadIDMarker: p.uploadIDMarker, maxUploads: p.maxUploads)
-    func encode(_ text: String) -> String { listingText(text, urlEncoded: p.encodingTypeURL) }
-    var xml = XMLWriter()
-    xml.open("ListMultipartUploadsResult", namespace: s3XMLNamespace)
-    xml.element("Bucket", bucket)
-    xml.element("KeyMarker", encode(p.keyMarker ?? ""))
-    xml.element("UploadIdMarker", p.uploadIDMarker ?? "")
-    if page.isTruncated {
-      xml.element("NextKeyMarker", encode(page.nextKeyMarker ?? ""))
-      xml.element("NextUploadIdMarker", page.nextUploadIDMarker ?? "")
-    }
-    if let delimiter = p.delimiter { xml.element("Delimiter", encode(delimiter)) }
-    xml.element("Prefix", encode(p.prefix))
-    if p.encodingTypeURL { xml.element("EncodingType", "url") }
-    xml.element("MaxUploads", String(p.maxUploads))
-    xml.element("IsTruncated", page.isTruncated ? "true" : "false")
-    for upload in page.uploads {
-      xml.open("Upload")
-      xml.element("Key", encode(upload.key))
-      xml.element("UploadId", upload.id)
-      writeInitiatorAndOwner(&xml)
-      xml.element("StorageClass", "STANDARD")
-      xml.element("Initiated", S3Date.iso8601(upload.initiated))
-      if let algorithm = upload.checksumAlgorithm {
-        xml.element("ChecksumAlgorithm", algorithm)
-        xml.element("ChecksumType", upload.checksumType ?? "COMPOSITE")
-      }
-      xml.close("Upload")
-    }
-    writeCommonPrefixes(&xml, page.commonPrefixes, urlEncoded: p.encodingTypeURL)
-    xml.close("ListMultipartUploadsResult")
-    return xmlResponse(xml)
-  }
-
-  func writeInitiatorAndOwner(_ xml: inout XMLWriter) {
-    xml.open("Initiator")
-    xml.element("ID", ownerID)
-    xml.element("DisplayName", Owner.displayName)
-    xml.close("Initiator")
-    writeOwner(&xml)
+    let owner = self.owner
+    return xmlResponse(
+      ListMultipartUploadsResult(
+        bucket: bucket, keyMarker: p.keyMarker ?? "", uploadIdMarker: p.uploadIDMarker ?? "",
+        nextKeyMarker: page.isTruncated ? page.nextKeyMarker ?? "" : nil,
+        nextUploadIdMarker: page.isTruncated ? page.nextUploadIDMarker ?? "" : nil,
+        delimiter: p.delimiter, prefix: p.prefix, encodingTypeURL: p.encodingTypeURL,
+        maxUploads: p.maxUploads, isTruncated: page.isTruncated,
+        uploads: page.uploads.map { upload in
+          .init(
+            key: upload.key, uploadId: upload.id, initiator: owner, owner: owner,
+            initiated: upload.initiated,
+            checksumAlgorithm: upload.documentChecksumAlgorithm,
+            checksumType: upload.documentChecksumType)
+        },
+        commonPrefixes: page.commonPrefixes))
   }
 
   /// The whole (buffered) request document; `MalformedXML` when it is missing or too large.
@@ -256,5 +193,19 @@ extension S3RequestHandler {
       throw S3Error(
         .malformedXML, "The request document is larger than \(limit) bytes or incomplete.")
     }
+  }
+}
+
+extension MultipartUpload {
+  /// The algorithm the upload named, as documents show it.
+  var documentChecksumAlgorithm: ChecksumAlgorithm? {
+    checksumAlgorithm.flatMap { ChecksumAlgorithm(rawValue: $0) }
+  }
+
+  /// The `ChecksumType` documents show for an upload that named an algorithm (`COMPOSITE`
+  /// when the catalog has no type); nil when it named none.
+  var documentChecksumType: ChecksumType? {
+    guard documentChecksumAlgorithm != nil else { return nil }
+    return ChecksumType(rawValue: checksumType ?? ChecksumType.composite.rawValue)
   }
 }

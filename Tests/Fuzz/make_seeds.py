@@ -21,6 +21,8 @@ AMZ_DATE = "20130524T000000Z"
 SCOPE_DATE = AMZ_DATE[:8]
 SCOPE = f"{SCOPE_DATE}/us-east-1/s3/aws4_request"
 EMPTY = hashlib.sha256(b"").hexdigest()
+DECL = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+S3NS = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 
 
 def uri_encode(data: bytes, keep_slash: bool) -> str:
@@ -225,6 +227,78 @@ SEEDS = {
         "complete-multipart": b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber>"
         b"<ETag>\"a54357aff0632cce46d942af68356b38\"</ETag></Part></CompleteMultipartUpload>",
         "dtd": b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>',
+        # Response documents as the server writes them (S3Document round trips).
+        "list-v2-url": DECL + b"<ListBucketResult " + S3NS + b"><Name>bkt</Name>"
+        b"<Prefix>%C3%A9%20</Prefix><ContinuationToken>AWE</ContinuationToken>"
+        b"<StartAfter>a%01</StartAfter><NextContinuationToken>AWEudHh0</NextContinuationToken>"
+        b"<KeyCount>2</KeyCount><MaxKeys>2</MaxKeys><Delimiter>/</Delimiter>"
+        b"<EncodingType>url</EncodingType><IsTruncated>true</IsTruncated><Contents>"
+        b"<Key>ctl%01%1Fx+y</Key><LastModified>2023-11-14T22:13:20.001Z</LastModified>"
+        b"<ETag>&quot;a5e54d1fd7bb69a228ef0dcd2431367e&quot;</ETag><Size>5</Size>"
+        b"<Owner><ID>0123</ID><DisplayName>lakestore</DisplayName></Owner>"
+        b"<StorageClass>STANDARD</StorageClass></Contents><CommonPrefixes><Prefix>a%26b/</Prefix>"
+        b"</CommonPrefixes></ListBucketResult>",
+        "list-v1": DECL + b"<ListBucketResult " + S3NS + b"><Name>bkt</Name><Prefix>p %</Prefix>"
+        b"<Marker></Marker><NextMarker>a.txt</NextMarker><MaxKeys>1</MaxKeys>"
+        b"<Delimiter>/</Delimiter><IsTruncated>true</IsTruncated><Contents><Key>a&amp;&lt;.txt</Key>"
+        b"<LastModified>2009-10-12T17:50:30Z</LastModified><ETag>\"e\"</ETag><Size>5</Size>"
+        b"<StorageClass>STANDARD</StorageClass></Contents></ListBucketResult>",
+        # V1 leaves Prefix alone under url encoding; Marker is encoded.
+        "list-v1-url": b"<ListBucketResult><Name>b</Name><Prefix>a+b%25</Prefix><Marker>m%2B"
+        b"</Marker><MaxKeys>1</MaxKeys><EncodingType>url</EncodingType><IsTruncated>false"
+        b"</IsTruncated></ListBucketResult>",
+        "list-versions": DECL + b"<ListVersionsResult " + S3NS + b"><Name>bkt</Name><Prefix></Prefix>"
+        b"<KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><NextKeyMarker>a.txt"
+        b"</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker><MaxKeys>1</MaxKeys>"
+        b"<IsTruncated>true</IsTruncated><Version><Key>a.txt</Key><VersionId>null</VersionId>"
+        b"<IsLatest>true</IsLatest><LastModified>2023-11-14T22:13:20.001Z</LastModified>"
+        b"<ETag>&quot;e&quot;</ETag><Size>5</Size><StorageClass>STANDARD</StorageClass></Version>"
+        b"</ListVersionsResult>",
+        "buckets": b"<ListAllMyBucketsResult><Buckets><Bucket><CreationDate>"
+        b"2019-12-11T23:32:47+00:00</CreationDate><Name>demo</Name></Bucket></Buckets>"
+        b"<Owner><DisplayName>Account+Name</DisplayName><ID>AIDACKCEVSQ6C2EXAMPLE</ID></Owner>"
+        b"<ContinuationToken>AWJrMw</ContinuationToken></ListAllMyBucketsResult>",
+        "delete-result": DECL + b"<DeleteResult " + S3NS + b"><Deleted><Key>d/1</Key></Deleted>"
+        b"<Error><Key>k</Key><VersionId>v1</VersionId><Code>InvalidArgument</Code>"
+        b"<Message>Invalid</Message></Error><Deleted><Key>x</Key><DeleteMarker>true</DeleteMarker>"
+        b"<DeleteMarkerVersionId>m</DeleteMarkerVersionId></Deleted></DeleteResult>",
+        "error": DECL + b"<Error><Code>NoSuchKey</Code><Message>The specified key does not exist."
+        b"</Message><Key>a b</Key><Resource>/b/a b</Resource><RequestId>4442587FB7D0A2F9"
+        b"</RequestId><HostId>h/+=</HostId></Error>",
+        "list-parts": DECL + b"<ListPartsResult " + S3NS + b"><Bucket>bkt</Bucket><Key>k</Key>"
+        b"<UploadId>U</UploadId><Initiator><ID>0123</ID></Initiator><Owner><ID>0123</ID>"
+        b"<DisplayName>lakestore</DisplayName></Owner><StorageClass>STANDARD</StorageClass>"
+        b"<ChecksumAlgorithm>CRC32</ChecksumAlgorithm><ChecksumType>COMPOSITE</ChecksumType>"
+        b"<PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>1</NextPartNumberMarker>"
+        b"<MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber>"
+        b"<LastModified>2023-11-14T22:13:20.001Z</LastModified><ETag>&quot;0b4e&quot;</ETag>"
+        b"<Size>6</Size><ChecksumCRC32>WuQZ+A==</ChecksumCRC32></Part></ListPartsResult>",
+        "list-uploads": DECL + b"<ListMultipartUploadsResult " + S3NS + b"><Bucket>bkt</Bucket>"
+        b"<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><NextKeyMarker>mp/"
+        b"</NextKeyMarker><NextUploadIdMarker></NextUploadIdMarker><Delimiter>/</Delimiter>"
+        b"<Prefix></Prefix><EncodingType>url</EncodingType><MaxUploads>1</MaxUploads>"
+        b"<IsTruncated>true</IsTruncated><Upload><Key>%C3%A9</Key><UploadId>u</UploadId>"
+        b"<StorageClass>STANDARD</StorageClass><Initiated>2010-11-10T20:48:33.000Z</Initiated>"
+        b"<ChecksumAlgorithm>SHA256</ChecksumAlgorithm><ChecksumType>COMPOSITE</ChecksumType>"
+        b"</Upload><CommonPrefixes><Prefix>mp/</Prefix></CommonPrefixes>"
+        b"</ListMultipartUploadsResult>",
+        "attributes": DECL + b"<GetObjectAttributesResponse " + S3NS + b"><ETag>d7fa-3</ETag>"
+        b"<Checksum><ChecksumCRC32>kwMlOw==-3</ChecksumCRC32><ChecksumType>COMPOSITE</ChecksumType>"
+        b"</Checksum><ObjectParts><PartsCount>3</PartsCount><PartNumberMarker>1</PartNumberMarker>"
+        b"<NextPartNumberMarker>2</NextPartNumberMarker><MaxParts>1</MaxParts>"
+        b"<IsTruncated>true</IsTruncated><Part><PartNumber>2</PartNumber><Size>9</Size>"
+        b"<ChecksumCRC32>kr7kbQ==</ChecksumCRC32></Part></ObjectParts><StorageClass>STANDARD"
+        b"</StorageClass><ObjectSize>17</ObjectSize></GetObjectAttributesResponse>",
+        "complete-result": DECL + b"<CompleteMultipartUploadResult " + S3NS + b"><Location>"
+        b"http://h/b/k</Location><Bucket>b</Bucket><Key>k</Key><ETag>&quot;d7fa-3&quot;</ETag>"
+        b"<ChecksumCRC64NVME>AAAAAAAAAAA=</ChecksumCRC64NVME><ChecksumType>FULL_OBJECT"
+        b"</ChecksumType></CompleteMultipartUploadResult>",
+        "copy-results": b"<CopyObjectResult><ETag>\"3793\"</ETag><LastModified>"
+        b"2023-11-14T22:13:20.001Z</LastModified><ChecksumType>FULL_OBJECT</ChecksumType>"
+        b"<ChecksumSHA1>x</ChecksumSHA1></CopyObjectResult>",
+        "complete-checksums": b"<CompleteMultipartUpload><Part><PartNumber> +2 </PartNumber>"
+        b"<ETag>e</ETag><ChecksumCRC32C>c</ChecksumCRC32C><ChecksumSHA256> s </ChecksumSHA256>"
+        b"</Part></CompleteMultipartUpload>",
     },
     "key-path": {
         "plain": b"bucket\nphotos/2024/a.jpg",

@@ -141,6 +141,26 @@ final class DocumentErrorTests: XCTestCase {
     XCTAssertEqual(versioned.objects, [.init(key: " a&b ", versionId: "")])
   }
 
+  /// The server's reading of CreateBucket bodies: an empty or absent constraint is nil, the
+  /// text is otherwise kept as sent (the server compares it with its region).
+  func testCreateBucketConfigurationValidation() throws {
+    func body(_ inner: String) -> [UInt8] {
+      Array("<CreateBucketConfiguration \(ns)>\(inner)</CreateBucketConfiguration>".utf8)
+    }
+    XCTAssertNil(try CreateBucketConfiguration(validating: body("")).locationConstraint)
+    XCTAssertNil(
+      try CreateBucketConfiguration(validating: body("<LocationConstraint/>")).locationConstraint)
+    XCTAssertEqual(
+      try CreateBucketConfiguration(
+        validating: body("<LocationConstraint> eu-west-1 </LocationConstraint>")
+      ).locationConstraint, " eu-west-1 ")
+    for bad in ["<Other/>", "<CreateBucketConfiguration>", "not xml"] {
+      XCTAssertThrowsError(try CreateBucketConfiguration(validating: Array(bad.utf8))) {
+        XCTAssertEqual($0 as? S3Error, S3Error(.malformedXML), bad)
+      }
+    }
+  }
+
   /// The server's reading of CompleteMultipartUpload bodies.
   func testCompleteMultipartUploadValidation() throws {
     func body(_ parts: String) -> [UInt8] {
