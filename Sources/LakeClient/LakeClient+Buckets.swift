@@ -23,7 +23,7 @@ extension LakeClient {
     do {
       _ = try await send(S3Request("HEAD", bucket: bucket))
       return true
-    } catch where error.status == 404 {
+    } catch  where error.status == 404 {
       return false
     }
   }

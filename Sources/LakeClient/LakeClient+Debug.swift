@@ -7,7 +7,9 @@ import Foundation
 extension LakeClient {
   /// `> GET http://host/bucket/key` and the headers, the signature redacted.
   static func describe(_ request: URLRequest) -> String {
-    var lines = ["> \(request.httpMethod ?? "GET") \(redactQuery(request.url?.absoluteString ?? ""))"]
+    var lines = [
+      "> \(request.httpMethod ?? "GET") \(redactQuery(request.url?.absoluteString ?? ""))"
+    ]
     for (name, value) in (request.allHTTPHeaderFields ?? [:]).sorted(by: { $0.key < $1.key }) {
       lines.append("> \(name): \(redactHeader(name, value))")
     }

@@ -68,7 +68,7 @@ extension LakeClient {
   ) {
     do {
       return try await getObject(bucket: bucket, key: key, range: 0...(length - 1))
-    } catch where error.status == 416 {
+    } catch  where error.status == 416 {
       return try await getObject(bucket: bucket, key: key)
     }
   }

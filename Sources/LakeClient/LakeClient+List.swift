@@ -141,7 +141,8 @@ extension LakeClient {
     bucket: String, prefix: String = "", delimiter: String? = nil, startAfter: String? = nil
   ) -> ObjectListing {
     ObjectListing(
-      pages: listPages(bucket: bucket, prefix: prefix, delimiter: delimiter, startAfter: startAfter))
+      pages: listPages(bucket: bucket, prefix: prefix, delimiter: delimiter, startAfter: startAfter)
+    )
   }
 
   /// The prefixes one level below `prefix` (up to the next `delimiter`): the partitions of a

@@ -28,7 +28,8 @@ extension LakeClient {
     var headers = options.headers
     if let algorithm = options.checksum {
       headers.append(("x-amz-checksum-algorithm", algorithm.rawValue))
-      headers.append(("x-amz-checksum-type", algorithm.supportsFullObject ? "FULL_OBJECT" : "COMPOSITE"))
+      headers.append(
+        ("x-amz-checksum-type", algorithm.supportsFullObject ? "FULL_OBJECT" : "COMPOSITE"))
     }
     let response = try await send(
       S3Request(
@@ -122,7 +123,9 @@ extension LakeClient {
     do {
       return try await body(uploadId)
     } catch {
-      let abort = Task { try? await self.abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId) }
+      let abort = Task {
+        try? await self.abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId)
+      }
       await abort.value
       throw Task.isCancelled ? .cancelled : error
     }
@@ -155,7 +158,8 @@ extension LakeClient {
       do {
         page = try ListMultipartUploadsResult(bytes: Array(response.body))
       } catch {
-        throw .invalidResponse("ListMultipartUploads answered no ListMultipartUploadsResult: \(error)")
+        throw .invalidResponse(
+          "ListMultipartUploads answered no ListMultipartUploadsResult: \(error)")
       }
       uploads += page.uploads.map {
         PendingUpload(key: $0.key, uploadId: $0.uploadId, initiated: $0.initiated)

@@ -82,7 +82,7 @@ extension LakeClient {
       let response = try await send(
         S3Request("HEAD", bucket: bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")]))
       return try ObjectHead(headers: response.headers)
-    } catch where error.status == 404 && error.code == "NoSuchKey" {
+    } catch  where error.status == 404 && error.code == "NoSuchKey" {
       if try await !bucketExists(bucket) {
         var missing = error
         missing.code = "NoSuchBucket"
@@ -99,7 +99,7 @@ extension LakeClient {
     do {
       _ = try await headObject(bucket: bucket, key: key)
       return true
-    } catch where error.code == "NoSuchKey" {
+    } catch  where error.code == "NoSuchKey" {
       return false
     }
   }

@@ -13,7 +13,9 @@ extension LakeClient {
     guard count <= 10_000 else {
       throw LakeClientError(
         .configuration, code: "TooManyParts",
-        message: "\(size) bytes in parts of \(partSize) would need \(count) parts (at most 10,000); raise the part size")
+        message:
+          "\(size) bytes in parts of \(partSize) would need \(count) parts (at most 10,000); raise the part size"
+      )
     }
     let counter = ProgressCounter(total: size, report: progress)
     let collected = PartCollector()
@@ -23,7 +25,8 @@ extension LakeClient {
       try await forEachConcurrently(Array(1...max(1, count)), limit: configuration.parallelism) {
         number throws(LakeClientError) in
         let offset = Int64(number - 1) * partSize
-        let data = try LocalFile.read(file, offset: offset, length: Int(min(partSize, size - offset)))
+        let data = try LocalFile.read(
+          file, offset: offset, length: Int(min(partSize, size - offset)))
         let part = try await self.uploadPart(
           bucket: bucket, key: key, uploadId: uploadId, partNumber: number, data: data,
           checksum: algorithm)
@@ -103,7 +106,9 @@ extension LakeClient {
             guard number <= 10_000 else {
               throw LakeClientError(
                 .local, code: "TooManyParts",
-                message: "the stream needs more than 10,000 parts of \(partSize) bytes; raise the part size")
+                message:
+                  "the stream needs more than 10,000 parts of \(partSize) bytes; raise the part size"
+              )
             }
             let part = buffer.prefix(partSize)
             buffer = Data(buffer.dropFirst(partSize))

@@ -103,7 +103,7 @@ public final class LakeClient: Sendable {
           throw error
         }
         retryable = error
-      } catch where error.kind == .transport {
+      } catch  where error.kind == .transport {
         retryable = error
       }
       guard request.idempotent, attempt < configuration.retry.maxAttempts else { throw retryable }
@@ -126,7 +126,8 @@ public final class LakeClient: Sendable {
     do {
       switch request.body {
       case .none: (data, urlResponse) = try await session.data(for: urlRequest)
-      case .data(let body): (data, urlResponse) = try await session.upload(for: urlRequest, from: body)
+      case .data(let body):
+        (data, urlResponse) = try await session.upload(for: urlRequest, from: body)
       case .file(let url, _):
         (data, urlResponse) = try await session.upload(for: urlRequest, fromFile: url)
       }

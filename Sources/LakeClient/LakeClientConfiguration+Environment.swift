@@ -50,7 +50,8 @@ extension LakeClientConfiguration {
       env("LAKESTORE_ACCESS_KEY"), env("LAKESTORE_SECRET_KEY"), "LAKESTORE_ACCESS_KEY/SECRET_KEY ")
     if credentials == nil {
       credentials = try keyPair(
-        env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), "AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY ")
+        env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
+        "AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY ")
     }
     if credentials == nil {
       credentials = try keyPair(

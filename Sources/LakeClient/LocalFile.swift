@@ -13,7 +13,8 @@ enum LocalFile {
   static func size(of url: URL) throws(LakeClientError) -> Int64 {
     var info = stat()
     guard stat(url.path, &info) == 0 else {
-      throw .local("cannot read \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
+      throw .local(
+        "cannot read \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
     }
     guard (info.st_mode & S_IFMT) == S_IFREG else {
       throw .local("\(url.path) is not a regular file", resource: url.path)
@@ -22,10 +23,13 @@ enum LocalFile {
   }
 
   /// The base64 full-object checksum of the file, read once from start to end.
-  static func checksum(_ algorithm: ChecksumAlgorithm, of url: URL) throws(LakeClientError) -> String {
+  static func checksum(_ algorithm: ChecksumAlgorithm, of url: URL) throws(LakeClientError)
+    -> String
+  {
     let fd = open(url.path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
-      throw .local("cannot open \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
+      throw .local(
+        "cannot open \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
     }
     defer { close(fd) }
     var state = Checksum(algorithm)
@@ -34,7 +38,8 @@ enum LocalFile {
       let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunk) }
       if count < 0 {
         if errno == EINTR { continue }
-        throw .local("cannot read \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
+        throw .local(
+          "cannot read \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
       }
       if count == 0 { break }
       buffer.withUnsafeBytes { state.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
@@ -88,7 +93,8 @@ extension LocalFile {
   static func read(_ url: URL, offset: Int64, length: Int) throws(LakeClientError) -> Data {
     let fd = open(url.path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
-      throw .local("cannot open \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
+      throw .local(
+        "cannot open \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
     }
     defer { close(fd) }
     var data = Data(count: length)
@@ -99,7 +105,8 @@ extension LocalFile {
       }
       if count < 0 {
         if errno == EINTR { continue }
-        throw .local("cannot read \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
+        throw .local(
+          "cannot read \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
       }
       if count == 0 { break }
       done += count

@@ -87,7 +87,8 @@ struct S3Address: Sendable {
     if let key { path += "/" + URIEncoding.encode(key, keepSlash: true) }
     if path.isEmpty { path = "/" }
     var host = hostName
-    if let port = endpoint.port, !(scheme == "http" && port == 80), !(scheme == "https" && port == 443)
+    if let port = endpoint.port, !(scheme == "http" && port == 80),
+      !(scheme == "https" && port == 443)
     {
       host += ":\(port)"
     }

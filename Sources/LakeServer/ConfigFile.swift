@@ -23,7 +23,8 @@ enum ConfigFile {
       throw ConfigurationError(error.message)
     }
     if let table = tables.keys.first(where: { !$0.isEmpty }) {
-      throw ConfigurationError("\(name): tables such as [\(table)] are not settings; use 'key = value'")
+      throw ConfigurationError(
+        "\(name): tables such as [\(table)] are not settings; use 'key = value'")
     }
     return tables[""] ?? [:]
   }

@@ -21,9 +21,13 @@ public enum TOMLTables {
     for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
       .enumerated()
     {
-      func fail(_ reason: String) -> ParseError { ParseError(message: "\(name):\(number + 1): \(reason)") }
+      func fail(_ reason: String) -> ParseError {
+        ParseError(message: "\(name):\(number + 1): \(reason)")
+      }
       let line = Substring(rawLine.drop { $0 == " " || $0 == "\t" })
-      if line.isEmpty || line.hasPrefix("#") || line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+      if line.isEmpty || line.hasPrefix("#")
+        || line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" })
+      {
         continue
       }
       if line.hasPrefix("[") {
@@ -81,14 +85,18 @@ public enum TOMLTables {
   }
 
   private static func trim(_ text: Substring) -> String {
-    String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    String(
+      text.drop { $0 == " " || $0 == "\t" }.reversed().drop {
+        $0 == " " || $0 == "\t" || $0 == "\r"
+      }.reversed())
   }
 
   private static func isKey(_ key: String) -> Bool {
-    !key.isEmpty && key.unicodeScalars.allSatisfy {
-      ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-        || $0 == "_" || $0 == "-"
-    }
+    !key.isEmpty
+      && key.unicodeScalars.allSatisfy {
+        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+          || $0 == "_" || $0 == "-"
+      }
   }
 
   /// Only blanks or a comment may follow a value or a header.

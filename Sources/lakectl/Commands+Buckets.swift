@@ -52,7 +52,8 @@ func deleteAll(_ client: LakeClient, bucket: String, prefix: String) async throw
     let failures = try await client.deleteObjects(bucket: bucket, keys: batch)
     if let first = failures.first {
       throw LakectlFailure(
-        "\(first.code): \(first.message) (s3://\(bucket)/\(first.key)); \(failures.count) keys not deleted")
+        "\(first.code): \(first.message) (s3://\(bucket)/\(first.key)); \(failures.count) keys not deleted"
+      )
     }
     deleted += batch.count
     batch.removeAll(keepingCapacity: true)

@@ -79,7 +79,9 @@ enum ProfileFile {
       atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let temporary = path + ".tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw LakectlFailure("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else {
+      throw LakectlFailure("cannot write \(temporary): \(String(cString: strerror(errno)))")
+    }
     let bytes = Array(text.utf8)
     let written = write(fd, bytes, bytes.count)
     let synced = fsync(fd)

@@ -10,7 +10,8 @@ struct Copy: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
   @OptionGroup var transfer: TransferOptions
   @Argument(help: "Local path, '-', or s3://BUCKET/KEY.") var source: String
-  @Argument(help: "Local path, '-', or s3://BUCKET/KEY (a KEY or path ending in '/' keeps the name).")
+  @Argument(
+    help: "Local path, '-', or s3://BUCKET/KEY (a KEY or path ending in '/' keeps the name).")
   var destination: String
 
   func run() async throws {
@@ -40,7 +41,8 @@ struct Copy: AsyncParsableCommand {
       }
       let head = try await download(client, from: from, to: target, transfer: transfer)
       transfer.report(
-        "downloaded \(from) to \(target) (\(Terminal.size(head.size)))", toStandardError: target == "-")
+        "downloaded \(from) to \(target) (\(Terminal.size(head.size)))",
+        toStandardError: target == "-")
     case (let from?, var target?):
       if target.key.isEmpty || target.key.hasSuffix("/") { target.key += from.baseName }
       try await client.copyObject(

@@ -24,14 +24,18 @@ struct List: AsyncParsableCommand {
         }
       } else {
         Terminal.table(
-          buckets.map { long ? [Terminal.date($0.creationDate), "s3://\($0.name)"] : ["s3://\($0.name)"] })
+          buckets.map {
+            long ? [Terminal.date($0.creationDate), "s3://\($0.name)"] : ["s3://\($0.name)"]
+          })
       }
       return
     }
     let uri = try remote(location)
     var rows: [[String]] = []
     let delimiter: String? = recursive ? nil : "/"
-    for try await page in client.listPages(bucket: uri.bucket, prefix: uri.key, delimiter: delimiter) {
+    for try await page in client.listPages(
+      bucket: uri.bucket, prefix: uri.key, delimiter: delimiter)
+    {
       var entries: [(String, ObjectSummary?)] = page.commonPrefixes.map { ($0, nil) }
       entries += page.objects.map { ($0.key, $0) }
       entries.sort { $0.0 < $1.0 }
@@ -40,14 +44,17 @@ struct List: AsyncParsableCommand {
           if let object {
             Terminal.json([
               "key": object.key, "size": object.size, "etag": object.etag,
-              "modified": Terminal.isoDate(object.lastModified), "storage_class": object.storageClass,
+              "modified": Terminal.isoDate(object.lastModified),
+              "storage_class": object.storageClass,
             ])
           } else {
             Terminal.json(["prefix": name])
           }
         } else if long {
           rows.append(
-            object.map { [Terminal.date($0.lastModified), Terminal.size($0.size), $0.etag, $0.key] }
+            object.map {
+              [Terminal.date($0.lastModified), Terminal.size($0.size), $0.etag, $0.key]
+            }
               ?? ["", "PRE", "", name])
         } else {
           rows.append([name])

@@ -5,12 +5,14 @@ import LakeS3
 
 struct Put: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "put", abstract: "Upload a local file (or '-' for standard input) to s3://BUCKET/KEY.")
+    commandName: "put",
+    abstract: "Upload a local file (or '-' for standard input) to s3://BUCKET/KEY.")
 
   @OptionGroup var global: GlobalOptions
   @OptionGroup var transfer: TransferOptions
   @Argument(help: "Local file, or '-' for standard input.") var source: String
-  @Argument(help: "s3://BUCKET/KEY (a KEY ending in '/' gets the file's name).") var destination: String
+  @Argument(help: "s3://BUCKET/KEY (a KEY ending in '/' gets the file's name).") var destination:
+    String
 
   func run() async throws {
     var uri = try remote(destination)
@@ -26,12 +28,14 @@ struct Put: AsyncParsableCommand {
 
 struct Get: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "get", abstract: "Download s3://BUCKET/KEY to a local file (or '-' for standard output).")
+    commandName: "get",
+    abstract: "Download s3://BUCKET/KEY to a local file (or '-' for standard output).")
 
   @OptionGroup var global: GlobalOptions
   @OptionGroup var transfer: TransferOptions
   @Argument(help: "s3://BUCKET/KEY") var source: String
-  @Argument(help: "Local file or directory, or '-' (default: the key's name here).") var destination: String?
+  @Argument(help: "Local file or directory, or '-' (default: the key's name here).")
+  var destination: String?
 
   func run() async throws {
     let uri = try remote(source)
@@ -42,13 +46,16 @@ struct Get: AsyncParsableCommand {
     var target = destination ?? uri.baseName
     if target != "-" {
       var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
+      if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory),
+        isDirectory.boolValue
+      {
         target = (target as NSString).appendingPathComponent(uri.baseName)
       }
     }
     let head = try await download(client, from: uri, to: target, transfer: transfer)
     transfer.report(
-      "downloaded \(uri) to \(target) (\(Terminal.size(head.size)))", toStandardError: target == "-")
+      "downloaded \(uri) to \(target) (\(Terminal.size(head.size)))", toStandardError: target == "-"
+    )
   }
 }
 
@@ -85,7 +92,9 @@ struct Remove: AsyncParsableCommand {
         let count = try await deleteAll(client, bucket: uri.bucket, prefix: uri.key)
         print("deleted \(count) objects under \(uri)")
       } else {
-        guard !uri.key.isEmpty else { throw ValidationError("'\(target)' names no object; use --recursive") }
+        guard !uri.key.isEmpty else {
+          throw ValidationError("'\(target)' names no object; use --recursive")
+        }
         try await client.deleteObject(bucket: uri.bucket, key: uri.key)
         print("deleted \(uri)")
       }
@@ -95,7 +104,8 @@ struct Remove: AsyncParsableCommand {
 
 struct Stat: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "stat", abstract: "Show an object's size, ETag, date, type, metadata and checksums.")
+    commandName: "stat",
+    abstract: "Show an object's size, ETag, date, type, metadata and checksums.")
 
   @OptionGroup var global: GlobalOptions
   @OptionGroup var output: OutputOptions
@@ -106,7 +116,8 @@ struct Stat: AsyncParsableCommand {
     for target in targets {
       let uri = try remote(target)
       let head = try await client.headObject(bucket: uri.bucket, key: uri.key)
-      let checksums = Dictionary(uniqueKeysWithValues: head.checksums.map { ($0.key.rawValue, $0.value) })
+      let checksums = Dictionary(
+        uniqueKeysWithValues: head.checksums.map { ($0.key.rawValue, $0.value) })
       if output.json {
         Terminal.json([
           "key": uri.key, "bucket": uri.bucket, "size": head.size, "etag": head.etag,
@@ -115,7 +126,8 @@ struct Stat: AsyncParsableCommand {
         ])
       } else {
         var rows = [
-          ["Name:", uri.description], ["Size:", "\(Terminal.size(head.size)) (\(head.size) bytes)"],
+          ["Name:", uri.description],
+          ["Size:", "\(Terminal.size(head.size)) (\(head.size) bytes)"],
           ["ETag:", head.etag], ["Modified:", Terminal.date(head.lastModified)],
           ["Type:", head.contentType ?? "-"],
         ]
@@ -123,7 +135,9 @@ struct Stat: AsyncParsableCommand {
           rows.append(["Metadata:", "\(name)=\(value)"])
         }
         for (name, value) in checksums.sorted(by: { $0.key < $1.key }) {
-          rows.append(["Checksum:", "\(name) \(value)" + (head.checksumType.map { " (\($0))" } ?? "")])
+          rows.append([
+            "Checksum:", "\(name) \(value)" + (head.checksumType.map { " (\($0))" } ?? ""),
+          ])
         }
         Terminal.table(rows)
       }

@@ -26,7 +26,8 @@ struct Lakectl: AsyncParsableCommand {
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-  @Option(help: "Service URL, such as http://127.0.0.1:9000 (default: from the environment or profile).")
+  @Option(
+    help: "Service URL, such as http://127.0.0.1:9000 (default: from the environment or profile).")
   var endpoint: String?
 
   @Option(help: "Profile in the profile file (default: $LAKESTORE_PROFILE or 'default').")
@@ -74,7 +75,7 @@ enum LakectlMain {
     let work = Task { try await run(parsed) }
     let interrupts = onInterrupt { work.cancel() }
     let result = await work.result
-    interrupts.forEach { $0.cancel() }
+    for source in interrupts { source.cancel() }
     switch result {
     case .success: exit(0)
     case .failure(let error as LakeClientError) where error.kind == .cancelled:

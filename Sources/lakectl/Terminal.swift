@@ -34,7 +34,8 @@ enum Terminal {
     }
     if unit == 0 { return "\(bytes) B" }
     return value < 10
-      ? String(format: "%.1f %@", value, units[unit]) : String(format: "%.0f %@", value, units[unit])
+      ? String(format: "%.1f %@", value, units[unit])
+      : String(format: "%.0f %@", value, units[unit])
   }
 
   /// A date in local time, `2024-05-01 14:03:59`.

@@ -21,7 +21,8 @@ struct TransferOptions: ParsableArguments {
   @Flag(help: "Fail instead of replacing an object that exists (If-None-Match: *).")
   var noOverwrite = false
 
-  @Option(help: "Checksum sent with uploads: crc64nvme (default), crc32c, crc32, sha1, sha256 or none.")
+  @Option(
+    help: "Checksum sent with uploads: crc64nvme (default), crc32c, crc32, sha1, sha256 or none.")
   var checksum = "crc64nvme"
 
   @Option(help: "Part size for multipart transfers, such as 8M or 64MiB (at least 5M).")
@@ -60,7 +61,8 @@ struct TransferOptions: ParsableArguments {
     var configuration = client.configuration
     if let size = partSize.flatMap(ByteSize.parse) {
       configuration.partSize = max(5 << 20, size)
-      configuration.multipartThreshold = max(configuration.multipartThreshold, configuration.partSize)
+      configuration.multipartThreshold = max(
+        configuration.multipartThreshold, configuration.partSize)
     }
     if let jobs { configuration.parallelism = jobs }
     return LakeClient(configuration: configuration)
@@ -180,7 +182,9 @@ func download(_ client: LakeClient, from uri: S3URI, to target: String, transfer
 
 /// Streams an object to `handle` range by range.
 @discardableResult
-func writeObject(_ client: LakeClient, _ uri: S3URI, to handle: FileHandle) async throws -> ObjectHead {
+func writeObject(_ client: LakeClient, _ uri: S3URI, to handle: FileHandle) async throws
+  -> ObjectHead
+{
   var size: Int64 = 0
   for try await chunk in client.objectBytes(bucket: uri.bucket, key: uri.key) {
     try handle.write(contentsOf: chunk)

@@ -16,7 +16,10 @@ final class LakeClientObjectTests: XCTestCase {
 
   override func setUp() async throws {
     server = try ServerProcess.lakestore()
-    lake = server.client { $0.partSize = 5 * 1024 * 1024; $0.multipartThreshold = 6 * 1024 * 1024 }
+    lake = server.client {
+      $0.partSize = 5 * 1024 * 1024
+      $0.multipartThreshold = 6 * 1024 * 1024
+    }
     try await lake.createBucket("lake")
   }
 
@@ -50,7 +53,8 @@ final class LakeClientObjectTests: XCTestCase {
     try await lake.putObject(bucket: "lake", key: "once", data: Data("first".utf8))
     do {
       try await lake.putObject(
-        bucket: "lake", key: "once", data: Data("second".utf8), options: PutOptions(ifNoneMatch: "*"))
+        bucket: "lake", key: "once", data: Data("second".utf8),
+        options: PutOptions(ifNoneMatch: "*"))
       XCTFail("a conditional PUT over an existing key succeeded")
     } catch {
       XCTAssertEqual(error.code, "PreconditionFailed")
@@ -183,9 +187,11 @@ final class LakeClientObjectTests: XCTestCase {
     let (data, response) = try await URLSession.shared.data(from: url)
     XCTAssertEqual((response as? HTTPURLResponse)?.statusCode, 200)
     XCTAssertEqual(data, Data("copy me".utf8))
-    var upload = URLRequest(url: try lake.presignedURL("PUT", bucket: "lake", key: "up", expires: 60))
+    var upload = URLRequest(
+      url: try lake.presignedURL("PUT", bucket: "lake", key: "up", expires: 60))
     upload.httpMethod = "PUT"
-    let (_, putResponse) = try await URLSession.shared.upload(for: upload, from: Data("via url".utf8))
+    let (_, putResponse) = try await URLSession.shared.upload(
+      for: upload, from: Data("via url".utf8))
     XCTAssertEqual((putResponse as? HTTPURLResponse)?.statusCode, 200)
     let (back, _) = try await lake.getObject(bucket: "lake", key: "up")
     XCTAssertEqual(back, Data("via url".utf8))
@@ -207,7 +213,8 @@ final class LakeClientObjectTests: XCTestCase {
     let body = testBytes(40 * 1024 * 1024)
     let lake = self.lake!
     let task = Task {
-      try await lake.putObject(bucket: "lake", key: "cancelled.bin", chunks: Chunks(data: body, size: 1 << 20))
+      try await lake.putObject(
+        bucket: "lake", key: "cancelled.bin", chunks: Chunks(data: body, size: 1 << 20))
     }
     let deadline = Date().addingTimeInterval(20)
     while try await pendingUploads() == 0 {

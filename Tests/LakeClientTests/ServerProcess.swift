@@ -27,11 +27,13 @@ final class ServerProcess: @unchecked Sendable {
 
   /// The folder of the running test binary, where SwiftPM also puts `lakestore`.
   static var buildFolder: String {
-    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    let executable =
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
       ?? CommandLine.arguments[0]
     var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
-    while url.path != "/", url.pathExtension == "xctest" || url.lastPathComponent == "Contents"
-      || url.lastPathComponent == "MacOS"
+    while url.path != "/",
+      url.pathExtension == "xctest" || url.lastPathComponent == "Contents"
+        || url.lastPathComponent == "MacOS"
     {
       url.deleteLastPathComponent()
     }
@@ -74,7 +76,8 @@ final class ServerProcess: @unchecked Sendable {
 
   /// Starts `moto_server` (an S3 mock that checks no signatures) on a free port, or skips.
   static func moto() throws -> ServerProcess {
-    let candidates = ["/usr/local/bin/moto_server", "/usr/bin/moto_server"]
+    let candidates =
+      ["/usr/local/bin/moto_server", "/usr/bin/moto_server"]
       + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map {
         "\($0)/moto_server"
       }
@@ -92,7 +95,8 @@ final class ServerProcess: @unchecked Sendable {
     let deadline = Date().addingTimeInterval(30)
     while Date() < deadline {
       if canConnect(port: port) {
-        return ServerProcess(process: process, endpoint: endpoint, directory: NSTemporaryDirectory() + "moto-\(port)")
+        return ServerProcess(
+          process: process, endpoint: endpoint, directory: NSTemporaryDirectory() + "moto-\(port)")
       }
       usleep(100_000)
     }
