@@ -53,7 +53,7 @@ let package = Package(
     .executableTarget(
       name: "lakectl",
       dependencies: [
-        "LakeClient", "LakeS3", "LakeTOML",
+        "LakeClient", "LakeS3", "LakeTOML", .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -6,8 +6,9 @@ extension LakeClient {
   /// `configuration.parallelism` at once, so memory stays near `partSize * parallelism`
   /// however large the object. Every range after the first asks for the first one's ETag
   /// (`If-Match`), so an object replaced mid-download fails with `PreconditionFailed` instead
-  /// of mixing versions. The bytes go to a temporary file beside `file`, which is fsynced and
-  /// renamed over `file` only when complete.
+  /// of mixing versions. The bytes go to a temporary file beside `file`, renamed over `file`
+  /// only when complete, so no reader ever sees a partial file (like `cp`, it is not fsynced:
+  /// call `fsync` yourself if the copy must survive power loss).
   @discardableResult
   public func download(
     bucket: String, key: String, to file: URL,
@@ -19,7 +20,6 @@ extension LakeClient {
     var finished = false
     defer { if !finished { unlink(temporary.path) } }
     let head = try await writeRanges(bucket: bucket, key: key, into: writer, progress: progress)
-    try writer.sync()
     guard rename(temporary.path, file.path) == 0 else {
       throw .local(
         "cannot rename into \(file.path): \(String(cString: strerror(errno)))", resource: file.path)

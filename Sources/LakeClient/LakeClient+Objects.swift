@@ -32,6 +32,14 @@ extension LakeClient {
     progress: (@Sendable (TransferProgress) -> Void)? = nil
   ) async throws(LakeClientError) -> PutResult {
     let size = try LocalFile.size(of: file)
+    if size <= LocalFile.chunk {
+      // A small file is read once into memory: one read instead of a checksum pass plus
+      // URLSession's streamed file body (many small files are bound by per-request work).
+      let data = try LocalFile.read(file, offset: 0, length: Int(size))
+      let result = try await putObject(bucket: bucket, key: key, data: data, options: options)
+      progress?(TransferProgress(bytesDone: result.size, bytesTotal: result.size))
+      return result
+    }
     var single = options
     single.checksum = nil
     var headers = putHeaders(single)

@@ -80,13 +80,6 @@ extension LocalFile {
         done += count
       }
     }
-
-    /// Flushes the file to disk.
-    func sync() throws(LakeClientError) {
-      guard fsync(fd) == 0 else {
-        throw .local("cannot write \(path): \(String(cString: strerror(errno)))", resource: path)
-      }
-    }
   }
 
   /// Reads `length` bytes at `offset` (fewer only at the end of the file).

@@ -9,6 +9,10 @@ struct Copy: AsyncParsableCommand {
 
   @OptionGroup var global: GlobalOptions
   @OptionGroup var transfer: TransferOptions
+  @OptionGroup var selection: SelectionOptions
+  @OptionGroup var output: OutputOptions
+  @Flag(name: .shortAndLong, help: "Copy a folder or prefix and everything below it.")
+  var recursive = false
   @Argument(help: "Local path, '-', or s3://BUCKET/KEY.") var source: String
   @Argument(
     help: "Local path, '-', or s3://BUCKET/KEY (a KEY or path ending in '/' keeps the name).")
@@ -16,6 +20,17 @@ struct Copy: AsyncParsableCommand {
 
   func run() async throws {
     let client = try global.client()
+    if recursive {
+      let from = try Side(source)
+      let to = try Side(destination)
+      var sync = Sync()
+      sync.selection = selection
+      let entries = try await from.entries(client).filter { selection.selects($0.relative) }
+      let actions = try entries.map { try sync.copyAction(for: $0, from: from, to: to) }
+      try await BatchRunner(client: client, transfer: transfer, json: output.json, dryRun: false)
+        .run(actions)
+      return
+    }
     switch (S3URI(source), S3URI(destination)) {
     case (nil, nil):
       throw ValidationError("one side of cp must be remote (s3://bucket/key)")

@@ -20,7 +20,7 @@ struct Lakectl: AsyncParsableCommand {
     version: LakectlVersion.text,
     subcommands: [
       MakeBucket.self, RemoveBucket.self, List.self, Put.self, Get.self, Cat.self, Remove.self,
-      Stat.self, Copy.self, Presign.self, Config.self, Version.self,
+      Stat.self, Copy.self, Sync.self, Presign.self, Config.self, Version.self,
     ])
 }
 

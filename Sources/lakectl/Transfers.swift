@@ -28,7 +28,10 @@ struct TransferOptions: ParsableArguments {
   @Option(help: "Part size for multipart transfers, such as 8M or 64MiB (at least 5M).")
   var partSize: String?
 
-  @Option(name: .shortAndLong, help: "Parts or files moved at once.") var jobs: Int?
+  @Option(
+    name: .shortAndLong,
+    help: "Parts (one file) or files (recursive commands) moved at once (default 4 / 32).")
+  var jobs: Int?
 
   func validate() throws {
     if checksum != "none", ChecksumAlgorithm(name: checksum) == nil {
@@ -55,16 +58,21 @@ struct TransferOptions: ParsableArguments {
     return options
   }
 
-  /// The client with this command's part size and parallelism.
-  func tuned(_ client: LakeClient) -> LakeClient {
-    guard partSize != nil || jobs != nil else { return client }
+  /// Files moved at once by recursive commands unless `--jobs` says otherwise: small files
+  /// are bound by round trips, not bandwidth, so many go at once (s5cmd uses 256 workers).
+  static let defaultFileJobs = 32
+
+  /// The client with this command's part size and parallelism (`files`: a recursive command,
+  /// whose parallelism is files at once).
+  func tuned(_ client: LakeClient, files: Bool = false) -> LakeClient {
+    guard partSize != nil || jobs != nil || files else { return client }
     var configuration = client.configuration
     if let size = partSize.flatMap(ByteSize.parse) {
       configuration.partSize = max(5 << 20, size)
       configuration.multipartThreshold = max(
         configuration.multipartThreshold, configuration.partSize)
     }
-    if let jobs { configuration.parallelism = jobs }
+    configuration.parallelism = jobs ?? (files ? Self.defaultFileJobs : configuration.parallelism)
     return LakeClient(configuration: configuration)
   }
 
