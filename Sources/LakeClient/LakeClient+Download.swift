@@ -110,12 +110,27 @@ final class ProgressCounter: @unchecked Sendable {
 }
 
 /// Runs `body` for every element, at most `limit` at once; the first error cancels the rest
-/// and is thrown.
+/// and is thrown (a non-client error, such as a cancellation, as `cancelled`).
 func forEachConcurrently<Element: Sendable>(
   _ elements: [Element], limit: Int,
   _ body: @escaping @Sendable (Element) async throws(LakeClientError) -> Void
 ) async throws(LakeClientError) {
   do {
+    try await Parallel.forEach(elements, limit: limit) { try await body($0) }
+  } catch let error as LakeClientError {
+    throw error
+  } catch {
+    throw .cancelled
+  }
+}
+
+/// Bounded parallelism for batches of transfers.
+public enum Parallel {
+  /// Runs `body` for every element with at most `limit` running at once, starting the next as
+  /// one finishes; the first error cancels the others and is rethrown.
+  public static func forEach<Element: Sendable>(
+    _ elements: [Element], limit: Int, _ body: @escaping @Sendable (Element) async throws -> Void
+  ) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
       var next = 0
       while next < min(max(1, limit), elements.count) {
@@ -131,9 +146,5 @@ func forEachConcurrently<Element: Sendable>(
         }
       }
     }
-  } catch let error as LakeClientError {
-    throw error
-  } catch {
-    throw .cancelled
   }
 }

@@ -89,27 +89,6 @@ enum Tree {
   }
 }
 
-/// Runs `body` for every element with at most `jobs` at once; the first error stops the rest.
-func forEachParallel<Element: Sendable>(
-  _ elements: [Element], jobs: Int, _ body: @escaping @Sendable (Element) async throws -> Void
-) async throws {
-  try await withThrowingTaskGroup(of: Void.self) { group in
-    var next = 0
-    for _ in 0..<min(max(1, jobs), elements.count) {
-      let element = elements[next]
-      group.addTask { try await body(element) }
-      next += 1
-    }
-    while try await group.next() != nil {
-      if next < elements.count {
-        let element = elements[next]
-        group.addTask { try await body(element) }
-        next += 1
-      }
-    }
-  }
-}
-
 /// Counts files and bytes done by parallel transfers and draws them on standard error.
 final class BatchProgress: @unchecked Sendable {
   private let lock = NSLock()

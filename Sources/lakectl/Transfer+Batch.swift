@@ -64,7 +64,7 @@ struct BatchRunner {
       }
     }
     if dryRun {
-      actions.forEach(report)
+      for action in actions { report(action) }
       return
     }
     var deletions: [String: [S3URI]] = [:]
@@ -82,7 +82,7 @@ struct BatchRunner {
       files: work.count, bytes: work.reduce(0) { $0 + $1.size },
       enabled: !transfer.quiet && !json && Terminal.stderrIsTerminal)
     defer { progress.finish() }
-    try await forEachParallel(work, jobs: client.configuration.parallelism) { action in
+    try await Parallel.forEach(work, limit: client.configuration.parallelism) { action in
       switch action {
       case .upload(let local, let uri, _):
         try await client.putObject(
@@ -109,7 +109,7 @@ struct BatchRunner {
       if let first = failures.first {
         throw LakectlFailure("\(first.code): \(first.message) (s3://\(bucket)/\(first.key))")
       }
-      uris.forEach { report(.deleteRemote($0)) }
+      for uri in uris { report(.deleteRemote(uri)) }
     }
   }
 
