@@ -28,3 +28,19 @@ extension LakeClient {
     }
   }
 }
+
+extension LakeClient {
+  /// The service's clock (its `Date` header) and `Server` header, from an unsigned request
+  /// that any S3 service answers (a refusal is an answer too); for clock-skew checks.
+  public func serviceClock() async throws(LakeClientError) -> (date: Date?, server: String?) {
+    let anonymous = LakeClient(
+      configuration: {
+        var configuration = self.configuration
+        configuration.credentials = nil
+        configuration.retry = RetryPolicy(maxAttempts: 1)
+        return configuration
+      }())
+    let response = try await anonymous.send(S3Request("GET"), accept: Set(300..<600))
+    return (response.header("date").flatMap(S3Date.parseHTTPDate), response.header("server"))
+  }
+}

@@ -20,7 +20,8 @@ struct Lakectl: AsyncParsableCommand {
     version: LakectlVersion.text,
     subcommands: [
       MakeBucket.self, RemoveBucket.self, List.self, Put.self, Get.self, Cat.self, Remove.self,
-      Stat.self, Copy.self, Sync.self, Presign.self, Config.self, Version.self,
+      Stat.self, Copy.self, Sync.self, TreeCommand.self, DiskUsage.self, Find.self, Presign.self,
+      Config.self, Doctor.self, Completion.self, Version.self,
     ])
 }
 

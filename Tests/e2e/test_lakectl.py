@@ -232,3 +232,84 @@ def test_rm_recursive_and_rb_force_batch(ctl, s3, bucket):
 
 def test_version(ctl):
     assert ctl("version").stdout.decode().startswith("lakectl ")
+
+
+def test_sync_up_down_idempotent_delete_and_filters(ctl, s3, bucket, tmpdir_path):
+    src = os.path.join(tmpdir_path, "src")
+    os.makedirs(os.path.join(src, "day=1"))
+    os.makedirs(os.path.join(src, "day=2"))
+    files = {"day=1/a.csv": b"a" * 10, "day=2/b.csv": b"b" * 20, "day=2/c.tmp": b"tmp", "top.txt": b"t"}
+    for rel, body in files.items():
+        with open(os.path.join(src, rel), "wb") as f:
+            f.write(body)
+    out = ctl("sync", "--exclude", "*.tmp", src, f"s3://{bucket}/ds/").stdout.decode()
+    assert out.count("upload: ") == 3, out
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])
+    assert keys == ["ds/day=1/a.csv", "ds/day=2/b.csv", "ds/top.txt"]
+    # A second sync has nothing to do; a changed file (same size, other bytes) is sent again.
+    assert ctl("sync", "--exclude", "*.tmp", src, f"s3://{bucket}/ds/").stdout == b""
+    with open(os.path.join(src, "day=1/a.csv"), "wb") as f:
+        f.write(b"A" * 10)
+    out = ctl("sync", "--exclude", "*.tmp", src, f"s3://{bucket}/ds/").stdout.decode()
+    assert out.strip().splitlines() == [f"upload: {src}/day=1/a.csv to s3://{bucket}/ds/day=1/a.csv"]
+    # Down into an empty folder, then again: nothing the second time.
+    dst = os.path.join(tmpdir_path, "dst")
+    rows = json_lines(ctl("sync", "--json", f"s3://{bucket}/ds/", dst))
+    assert sorted(r["destination"] for r in rows) == sorted(
+        os.path.join(dst, k) for k in ["day=1/a.csv", "day=2/b.csv", "top.txt"])
+    assert open(os.path.join(dst, "day=1/a.csv"), "rb").read() == b"A" * 10
+    assert ctl("sync", f"s3://{bucket}/ds/", dst).stdout == b""
+    # --delete with --dry-run changes nothing; without, removes what the source lacks.
+    os.remove(os.path.join(src, "top.txt"))
+    dry = ctl("sync", "--delete", "--dry-run", "--exclude", "*.tmp", src, f"s3://{bucket}/ds/").stdout.decode()
+    assert dry.strip() == f"(dry run) delete: s3://{bucket}/ds/top.txt"
+    assert len(s3.list_objects_v2(Bucket=bucket)["Contents"]) == 3
+    ctl("sync", "--delete", "--exclude", "*.tmp", src, f"s3://{bucket}/ds/")
+    assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]) == [
+        "ds/day=1/a.csv", "ds/day=2/b.csv"]
+
+
+def test_recursive_cp_both_ways_with_include(ctl, s3, bucket, tmpdir_path):
+    src = os.path.join(tmpdir_path, "tree")
+    for i in range(40):
+        os.makedirs(os.path.join(src, f"p={i % 4}"), exist_ok=True)
+        with open(os.path.join(src, f"p={i % 4}", f"f{i}.{'csv' if i % 2 else 'log'}"), "wb") as f:
+            f.write(os.urandom(100 + i))
+    ctl("cp", "-r", "--include", "*.csv", "-q", src, f"s3://{bucket}/t")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert len(keys) == 20 and all(k.startswith("t/p=") and k.endswith(".csv") for k in keys)
+    back = os.path.join(tmpdir_path, "back")
+    ctl("cp", "-r", "-q", f"s3://{bucket}/t/", back)
+    for key in keys:
+        rel = key[len("t/"):]
+        assert open(os.path.join(back, rel), "rb").read() == open(os.path.join(src, rel), "rb").read()
+
+
+def test_tree_du_find(ctl, s3, bucket):
+    for key, size in [("d/y=1/a.csv", 10), ("d/y=1/b.parquet", 2000), ("d/y=2/c.parquet", 3000), ("e.txt", 1)]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x" * size)
+    tree = ctl("tree", f"s3://{bucket}/d/").stdout.decode().splitlines()
+    assert tree == [f"s3://{bucket}/d/", "y=1/", "  a.csv", "  b.parquet", "y=2/", "  c.parquet"]
+    usage = {r["prefix"]: r for r in json_lines(ctl("du", "-d", "1", "--json", f"s3://{bucket}/d/"))}
+    assert usage[f"s3://{bucket}/d/"]["bytes"] == 5010 and usage[f"s3://{bucket}/d/"]["objects"] == 3
+    assert usage[f"s3://{bucket}/d/y=1/"]["bytes"] == 2010
+    found = ctl("find", "--name", "*.parquet", "--larger", "2500", f"s3://{bucket}/").stdout.decode().split()
+    assert found == [f"s3://{bucket}/d/y=2/c.parquet"]
+    assert ctl("find", "--older", "1d", f"s3://{bucket}/").stdout == b""
+    assert ctl("find", "--size", "1", f"s3://{bucket}/", check=False).returncode == 2
+
+
+def test_doctor_names_what_is_wrong(ctl, server):
+    ok = ctl("doctor")
+    assert ok.returncode == 0 and "FAIL" not in ok.stdout.decode()
+    bad = ctl("doctor", env_extra={"LAKESTORE_SECRET_KEY": "not-the-secret"}, check=False)
+    assert bad.returncode == 1 and "the secret key is wrong" in bad.stdout.decode()
+    down = ctl("doctor", env_extra={"LAKESTORE_ENDPOINT": "http://127.0.0.1:1"}, check=False)
+    assert down.returncode == 1 and "is the server running" in down.stdout.decode()
+
+
+def test_completion_scripts(ctl):
+    for shell in ["bash", "zsh", "fish"]:
+        script = ctl("completion", shell).stdout.decode()
+        assert "lakectl" in script and "sync" in script
+    assert ctl("completion", "tcsh", check=False).returncode == 2
