@@ -53,7 +53,8 @@ let package = Package(
     .executableTarget(
       name: "lakectl",
       dependencies: [
-        "LakeClient", "LakeS3", "LakeTOML", .product(name: "Crypto", package: "swift-crypto"),
+        "LakeClient", "LakeS3", "LakeTOML", "CLakeSystem",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -1,6 +1,7 @@
 #include "CLakeSystem.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -308,3 +309,5 @@ ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset) {
   } while (n < 0 && errno == EINTR);
   return n;
 }
+
+int lake_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }

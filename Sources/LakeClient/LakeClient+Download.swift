@@ -28,37 +28,78 @@ extension LakeClient {
     return head
   }
 
-  /// Fetches the object range by range into `writer`; returns the head of the first range.
+  /// Fetches the object range by range into `writer`, each range's bytes written at their
+  /// place as they arrive; returns the head of the first range.
   private func writeRanges(
     bucket: String, key: String, into writer: LocalFile.PositionalWriter,
     progress: (@Sendable (TransferProgress) -> Void)?
   ) async throws(LakeClientError) -> ObjectHead {
     let partSize = max(1, configuration.partSize)
-    let first = try await firstRange(bucket: bucket, key: key, length: partSize)
-    try writer.write(first.data, at: 0)
-    let head = first.head
-    let done = ProgressCounter(total: head.size, report: progress)
-    done.add(Int64(first.data.count))
+    let counter = ProgressCounter(total: nil, report: progress)
+    let head: ObjectHead
+    let first: Int64
+    do {
+      let response = try await streamRange(
+        bucket: bucket, key: key, range: 0...(partSize - 1), ifMatch: nil, into: writer,
+        counter: counter)
+      head = try ObjectHead(headers: response.headers)
+      first = min(partSize, head.size)
+    } catch  where error.status == 416 {
+      // An empty object has no first byte, so a range is not satisfiable: fetch it whole.
+      let (data, emptyHead) = try await getObject(bucket: bucket, key: key)
+      try writer.write(data, at: 0)
+      return emptyHead
+    }
+    counter.setTotal(head.size)
     var offsets: [Int64] = []
-    var offset = Int64(first.data.count)
+    var offset = first
     while offset < head.size {
       offsets.append(offset)
       offset += partSize
     }
-    let etag = head.etag
     let size = head.size
+    let etag = head.etag
     try await forEachConcurrently(offsets, limit: configuration.parallelism) {
       offset throws(LakeClientError) in
       let last = min(size, offset + partSize) - 1
-      let (data, _) = try await self.getObject(
-        bucket: bucket, key: key, range: offset...last, ifMatch: etag)
-      guard Int64(data.count) == last - offset + 1 else {
-        throw .invalidResponse("range \(offset)-\(last) came back with \(data.count) bytes")
-      }
-      try writer.write(data, at: offset)
-      done.add(Int64(data.count))
+      _ = try await self.streamRange(
+        bucket: bucket, key: key, range: offset...last, ifMatch: etag, into: writer,
+        counter: counter)
     }
     return head
+  }
+
+  /// GETs `range` and writes its bytes into `writer` at their offsets as they arrive; checks
+  /// that exactly the range came back (the last range of an object may be shorter when the
+  /// request asked past its end, as the first one does).
+  private func streamRange(
+    bucket: String, key: String, range: ClosedRange<Int64>, ifMatch: String?,
+    into writer: LocalFile.PositionalWriter, counter: ProgressCounter
+  ) async throws(LakeClientError) -> Response {
+    var headers: [(name: String, value: String)] = [
+      ("range", "bytes=\(range.lowerBound)-\(range.upperBound)")
+    ]
+    if let ifMatch { headers.append(("if-match", quotedETag(ifMatch))) }
+    let position = RangePosition(start: range.lowerBound)
+    let response = try await stream(
+      S3Request("GET", bucket: bucket, key: key, headers: headers),
+      restart: { position.reset() }
+    ) { chunk in
+      try writer.write(chunk, at: position.advance(by: chunk.count))
+      counter.add(Int64(chunk.count))
+    }
+    let received = position.offset - range.lowerBound
+    let expected: Int64
+    if let total = try? ObjectHead(headers: response.headers).size {
+      expected = min(range.upperBound, total - 1) - range.lowerBound + 1
+    } else {
+      expected = Int64(range.count)
+    }
+    guard received == expected else {
+      throw .invalidResponse(
+        "range \(range.lowerBound)-\(range.upperBound) came back with \(received) bytes")
+    }
+    return response
   }
 
   /// The object's first `length` bytes and its head; an empty object (which has no first
@@ -88,11 +129,44 @@ extension LakeClient {
   }
 }
 
+/// Where the next streamed byte of one range goes.
+final class RangePosition: @unchecked Sendable {
+  private let lock = NSLock()
+  private let start: Int64
+  private var next: Int64
+
+  init(start: Int64) {
+    self.start = start
+    self.next = start
+  }
+
+  /// The offset for a chunk of `count` bytes; moves past it.
+  func advance(by count: Int) -> Int64 {
+    lock.lock()
+    defer { lock.unlock() }
+    let here = next
+    next += Int64(count)
+    return here
+  }
+
+  func reset() {
+    lock.lock()
+    next = start
+    lock.unlock()
+  }
+
+  var offset: Int64 {
+    lock.lock()
+    defer { lock.unlock() }
+    return next
+  }
+}
+
 /// Sums bytes moved by concurrent tasks and reports the total.
 final class ProgressCounter: @unchecked Sendable {
   private let lock = NSLock()
   private var done: Int64 = 0
-  private let total: Int64?
+  private var total: Int64?
   private let report: (@Sendable (TransferProgress) -> Void)?
 
   init(total: Int64?, report: (@Sendable (TransferProgress) -> Void)?) {
@@ -104,8 +178,15 @@ final class ProgressCounter: @unchecked Sendable {
     lock.lock()
     done += bytes
     let now = done
+    let total = self.total
     lock.unlock()
     report?(TransferProgress(bytesDone: now, bytesTotal: total))
+  }
+
+  func setTotal(_ total: Int64) {
+    lock.lock()
+    self.total = total
+    lock.unlock()
   }
 }
 

@@ -8,15 +8,13 @@ extension LakeClient {
     bucket: String, key: String, file: URL, size: Int64, options: PutOptions,
     fullChecksum: String?, progress: (@Sendable (TransferProgress) -> Void)?
   ) async throws(LakeClientError) -> PutResult {
-    let partSize = max(5 * 1024 * 1024, configuration.partSize)
+    // Parts of the configured size, grown (in whole MiB) when the file would need more than
+    // S3's 10,000 parts.
+    let mebibyte: Int64 = 1 << 20
+    let fitting = (size + 9_999) / 10_000
+    let partSize = max(
+      5 * mebibyte, configuration.partSize, (fitting + mebibyte - 1) / mebibyte * mebibyte)
     let count = Int((size + partSize - 1) / partSize)
-    guard count <= 10_000 else {
-      throw LakeClientError(
-        .configuration, code: "TooManyParts",
-        message:
-          "\(size) bytes in parts of \(partSize) would need \(count) parts (at most 10,000); raise the part size"
-      )
-    }
     let counter = ProgressCounter(total: size, report: progress)
     let collected = PartCollector()
     let algorithm = options.checksum

@@ -19,6 +19,7 @@ public final class LakeClient: Sendable {
   /// The configuration the client was created with.
   public let configuration: LakeClientConfiguration
   let session: URLSession
+  let delegate = SessionDelegate()
   let signer: SigV4Signer?
 
   /// Creates a client; its `URLSession` lives as long as the client.
@@ -31,7 +32,8 @@ public final class LakeClient: Sendable {
     sessionConfiguration.httpShouldSetCookies = false
     sessionConfiguration.urlCache = nil
     sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    self.session = URLSession(configuration: sessionConfiguration)
+    self.session = URLSession(
+      configuration: sessionConfiguration, delegate: delegate, delegateQueue: nil)
     self.signer = configuration.credentials.map {
       SigV4Signer(accessKey: $0.accessKey, secretKey: $0.secretKey, region: configuration.region)
     }
@@ -114,6 +116,69 @@ public final class LakeClient: Sendable {
         throw .cancelled
       }
     }
+  }
+
+  /// Sends a body-less request whose 2xx answer body goes to `sink` chunk by chunk as it
+  /// arrives (memory stays at one chunk); other answers are thrown as errors. `sink` runs on
+  /// the session's delegate queue, one call at a time. Retried like ``send(_:accept:)``, so
+  /// `sink` must tolerate a body starting over (`restart` is called before each retry).
+  func stream(
+    _ request: S3Request, restart: @escaping @Sendable () -> Void = {},
+    sink: @escaping @Sendable (Data) throws -> Void
+  ) async throws(LakeClientError) -> Response {
+    var attempt = 0
+    while true {
+      attempt += 1
+      if attempt > 1 { restart() }
+      let retryable: LakeClientError
+      do throws(LakeClientError) {
+        let response = try await streamOnce(request, sink: sink)
+        if (200..<300).contains(response.status) { return response }
+        let error = serviceError(response, request: request)
+        guard response.status >= 500 || RetryPolicy.retryableCodes.contains(error.code) else {
+          throw error
+        }
+        retryable = error
+      } catch  where error.kind == .transport {
+        retryable = error
+      }
+      guard request.idempotent, attempt < configuration.retry.maxAttempts else { throw retryable }
+      do {
+        try await Task.sleep(
+          nanoseconds: UInt64(configuration.retry.delay(beforeRetry: attempt - 1) * 1e9))
+      } catch {
+        throw .cancelled
+      }
+    }
+  }
+
+  private func streamOnce(_ request: S3Request, sink: @escaping @Sendable (Data) throws -> Void)
+    async throws(LakeClientError) -> Response
+  {
+    if Task.isCancelled { throw .cancelled }
+    let urlRequest = try prepare(request)
+    if let log = configuration.debugLog { log(Self.describe(urlRequest)) }
+    let task = session.dataTask(with: urlRequest)
+    let receiver = SessionDelegate.Receiver(
+      accept: { status, _ in (200..<300).contains(status) }, sink: sink)
+    let response: Response
+    do {
+      response = try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+          receiver.continuation = continuation
+          delegate.register(task, receiver)
+          task.resume()
+        }
+      } onCancel: {
+        task.cancel()
+      }
+    } catch let error as LakeClientError {
+      throw error
+    } catch {
+      throw Self.transportError(error, resource: request.resource)
+    }
+    if let log = configuration.debugLog { log(Self.describe(response)) }
+    return response
   }
 
   /// One attempt, without retries.

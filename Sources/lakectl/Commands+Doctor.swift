@@ -24,7 +24,9 @@ struct Doctor: AsyncParsableCommand {
       throw ExitCode(1)
     }
     let configuration = client.configuration
-    report(true, "settings: endpoint \(configuration.endpoint.absoluteString), region \(configuration.region)")
+    report(
+      true,
+      "settings: endpoint \(configuration.endpoint.absoluteString), region \(configuration.region)")
     if let credentials = configuration.credentials {
       report(true, "keys: access key \(credentials.accessKey)")
     } else {
@@ -61,9 +63,13 @@ struct Doctor: AsyncParsableCommand {
       } catch {
         switch error.code {
         case "InvalidAccessKeyId":
-          report(false, "keys: the service does not know access key \(configuration.credentials!.accessKey)")
+          report(
+            false,
+            "keys: the service does not know access key \(configuration.credentials!.accessKey)")
         case "SignatureDoesNotMatch":
-          report(false, "keys: the secret key is wrong for access key \(configuration.credentials!.accessKey)")
+          report(
+            false,
+            "keys: the secret key is wrong for access key \(configuration.credentials!.accessKey)")
         case "RequestTimeTooSkewed":
           report(false, "keys: refused because the clocks differ too much")
         default:
@@ -79,7 +85,9 @@ struct Completion: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "completion",
     abstract: "Print a shell completion script (bash, zsh or fish).",
-    discussion: "bash: source <(lakectl completion bash); zsh: lakectl completion zsh > \"${fpath[1]}/_lakectl\"")
+    discussion:
+      "bash: source <(lakectl completion bash); zsh: lakectl completion zsh > \"${fpath[1]}/_lakectl\""
+  )
 
   @Argument(help: "bash, zsh or fish") var shell: String
 

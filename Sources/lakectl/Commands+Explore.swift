@@ -21,10 +21,13 @@ struct TreeCommand: AsyncParsableCommand {
     print(uri.description)
     var open: [Substring] = []
     for try await object in try global.client().list(bucket: uri.bucket, prefix: root) {
-      let parts = object.key.dropFirst(root.count).split(separator: "/", omittingEmptySubsequences: false)
+      let parts = object.key.dropFirst(root.count).split(
+        separator: "/", omittingEmptySubsequences: false)
       let folders = parts.dropLast()
       var shared = 0
-      while shared < min(open.count, folders.count), open[shared] == folders[folders.startIndex + shared] {
+      while shared < min(open.count, folders.count),
+        open[shared] == folders[folders.startIndex + shared]
+      {
         shared += 1
       }
       open.removeSubrange(shared...)
@@ -35,7 +38,9 @@ struct TreeCommand: AsyncParsableCommand {
       }
       if depth.map({ folders.count >= $0 }) ?? false { continue }
       let name = String(parts.last ?? "")
-      print(String(repeating: "  ", count: open.count) + name + (long ? "  (\(Terminal.size(object.size)))" : ""))
+      print(
+        String(repeating: "  ", count: open.count) + name
+          + (long ? "  (\(Terminal.size(object.size)))" : ""))
     }
   }
 }
@@ -46,7 +51,8 @@ struct DiskUsage: AsyncParsableCommand {
 
   @OptionGroup var global: GlobalOptions
   @OptionGroup var output: OutputOptions
-  @Option(name: .shortAndLong, help: "Also total each prefix this many levels down (0: only the total).")
+  @Option(
+    name: .shortAndLong, help: "Also total each prefix this many levels down (0: only the total).")
   var depth = 0
   @Argument(help: "s3://BUCKET[/PREFIX]") var location: String
 
@@ -59,7 +65,8 @@ struct DiskUsage: AsyncParsableCommand {
       total.count += 1
       total.bytes += object.size
       guard depth > 0 else { continue }
-      let parts = object.key.dropFirst(root.count).split(separator: "/", omittingEmptySubsequences: false)
+      let parts = object.key.dropFirst(root.count).split(
+        separator: "/", omittingEmptySubsequences: false)
       guard parts.count > 1 else { continue }
       let group = root + parts.prefix(min(depth, parts.count - 1)).joined(separator: "/") + "/"
       groups[group, default: (0, 0)].count += 1
@@ -75,7 +82,9 @@ struct DiskUsage: AsyncParsableCommand {
     }
     if !output.json {
       Terminal.table(
-        rows.map { [Terminal.size($0.1.bytes), "\($0.1.count) objects", "s3://\(uri.bucket)/\($0.0)"] },
+        rows.map {
+          [Terminal.size($0.1.bytes), "\($0.1.count) objects", "s3://\(uri.bucket)/\($0.0)"]
+        },
         rightAligned: [0, 1])
     }
   }
@@ -98,10 +107,14 @@ struct Find: AsyncParsableCommand {
 
   func validate() throws {
     for (flag, value) in [("--larger", larger), ("--smaller", smaller)] {
-      if let value, ByteSize.parse(value) == nil { throw ValidationError("\(flag): '\(value)' is not a size") }
+      if let value, ByteSize.parse(value) == nil {
+        throw ValidationError("\(flag): '\(value)' is not a size")
+      }
     }
     for (flag, value) in [("--newer", newer), ("--older", older)] {
-      if let value, Age.parse(value) == nil { throw ValidationError("\(flag): '\(value)' is not an age such as 7d") }
+      if let value, Age.parse(value) == nil {
+        throw ValidationError("\(flag): '\(value)' is not an age such as 7d")
+      }
     }
   }
 

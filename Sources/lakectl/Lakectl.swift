@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLakeSystem
 import Dispatch
 import Foundation
 import LakeClient
@@ -63,6 +64,11 @@ struct OutputOptions: ParsableArguments {
 @main
 enum LakectlMain {
   static func main() async {
+    // Buffers of 1 MiB and more (transfer parts and ranges) are mapped on their own and
+    // unmapped when freed. glibc would otherwise raise this threshold after the first free and
+    // keep later part buffers in its heaps, where freed parts stay resident: peak RSS of a
+    // 1 GiB upload went from ~175 to ~105 MiB with it.
+    _ = lake_set_mmap_threshold(1 << 20)
     let command: any ParsableCommand
     do {
       command = try Lakectl.parseAsRoot()

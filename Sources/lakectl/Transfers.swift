@@ -25,7 +25,7 @@ struct TransferOptions: ParsableArguments {
     help: "Checksum sent with uploads: crc64nvme (default), crc32c, crc32, sha1, sha256 or none.")
   var checksum = "crc64nvme"
 
-  @Option(help: "Part size for multipart transfers, such as 8M or 64MiB (at least 5M).")
+  @Option(help: "Part size for multipart transfers, such as 8M or 64MiB (at least 5M; default 6M).")
   var partSize: String?
 
   @Option(
@@ -62,16 +62,18 @@ struct TransferOptions: ParsableArguments {
   /// are bound by round trips, not bandwidth, so many go at once (s5cmd uses 256 workers).
   static let defaultFileJobs = 32
 
+  /// lakectl's part size unless `--part-size` says otherwise: smaller than the library's 8 MiB
+  /// so that 4 parts in flight, each held twice (lakectl's buffer and URLSession's copy), keep
+  /// a 1 GiB transfer under 100 MiB of memory (measured: ~94 MiB up, ~85 MiB down).
+  static let defaultPartSize: Int64 = 6 << 20
+
   /// The client with this command's part size and parallelism (`files`: a recursive command,
   /// whose parallelism is files at once).
   func tuned(_ client: LakeClient, files: Bool = false) -> LakeClient {
-    guard partSize != nil || jobs != nil || files else { return client }
     var configuration = client.configuration
-    if let size = partSize.flatMap(ByteSize.parse) {
-      configuration.partSize = max(5 << 20, size)
-      configuration.multipartThreshold = max(
-        configuration.multipartThreshold, configuration.partSize)
-    }
+    configuration.partSize = max(5 << 20, partSize.flatMap(ByteSize.parse) ?? Self.defaultPartSize)
+    configuration.multipartThreshold = max(
+      configuration.multipartThreshold, configuration.partSize)
     configuration.parallelism = jobs ?? (files ? Self.defaultFileJobs : configuration.parallelism)
     return LakeClient(configuration: configuration)
   }

@@ -137,6 +137,11 @@ void lake_block_sigpipe(void);
 /// The number of online processors, at least 1.
 int lake_cpu_count(void);
 
+/// Makes malloc map every allocation of at least `bytes` on its own and unmap it when freed
+/// (mallopt M_MMAP_THRESHOLD, which also stops glibc from raising the threshold by itself).
+/// Returns 1 on success, 0 otherwise.
+int lake_set_mmap_threshold(int bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,92 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// Streams response bodies of the client's data tasks to per-task receivers, so a download
+/// writes each chunk where it belongs as it arrives instead of gathering the body in memory.
+/// Tasks made with the async convenience methods (`data(for:)`) never reach it.
+final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+  /// What one streamed task does with its answer.
+  final class Receiver: @unchecked Sendable {
+    /// Called once with the answer's status and headers; returns whether the body goes to
+    /// `sink` (else it is kept, up to 1 MiB, as the error document).
+    let accept: @Sendable (Int, [String: String]) -> Bool
+    /// Takes the body's chunks in order; a thrown error cancels the task.
+    let sink: @Sendable (Data) throws -> Void
+    var continuation: CheckedContinuation<LakeClient.Response, any Error>?
+    var status = 0
+    var headers: [String: String] = [:]
+    var streaming = false
+    var kept = Data()
+    var failure: (any Error)?
+
+    init(
+      accept: @escaping @Sendable (Int, [String: String]) -> Bool,
+      sink: @escaping @Sendable (Data) throws -> Void
+    ) {
+      self.accept = accept
+      self.sink = sink
+    }
+  }
+
+  private let lock = NSLock()
+  private var receivers: [Int: Receiver] = [:]
+
+  func register(_ task: URLSessionTask, _ receiver: Receiver) {
+    lock.lock()
+    receivers[task.taskIdentifier] = receiver
+    lock.unlock()
+  }
+
+  private func receiver(_ task: URLSessionTask, remove: Bool = false) -> Receiver? {
+    lock.lock()
+    defer { lock.unlock() }
+    return remove
+      ? receivers.removeValue(forKey: task.taskIdentifier) : receivers[task.taskIdentifier]
+  }
+
+  func urlSession(
+    _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+  ) {
+    if let receiver = receiver(dataTask), let http = response as? HTTPURLResponse {
+      receiver.status = http.statusCode
+      receiver.headers = LakeClient.headers(of: http)
+      receiver.streaming = receiver.accept(receiver.status, receiver.headers)
+    }
+    completionHandler(.allow)
+  }
+
+  func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+    guard let receiver = receiver(dataTask), receiver.failure == nil else { return }
+    if receiver.streaming {
+      do {
+        try receiver.sink(data)
+      } catch {
+        receiver.failure = error
+        dataTask.cancel()
+      }
+    } else if receiver.kept.count < 1 << 20 {
+      receiver.kept.append(data)
+    }
+  }
+
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?
+  ) {
+    guard let receiver = receiver(task, remove: true), let continuation = receiver.continuation
+    else { return }
+    receiver.continuation = nil
+    if let failure = receiver.failure {
+      continuation.resume(throwing: failure)
+    } else if let error {
+      continuation.resume(throwing: error)
+    } else {
+      continuation.resume(
+        returning: LakeClient.Response(
+          status: receiver.status, headers: receiver.headers, body: receiver.kept))
+    }
+  }
+}
