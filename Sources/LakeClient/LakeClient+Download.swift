@@ -83,11 +83,11 @@ extension LakeClient {
     let position = RangePosition(start: range.lowerBound)
     let response = try await stream(
       S3Request("GET", bucket: bucket, key: key, headers: headers),
-      restart: { position.reset() }
-    ) { chunk in
-      try writer.write(chunk, at: position.advance(by: chunk.count))
-      counter.add(Int64(chunk.count))
-    }
+      restart: { position.reset() },
+      sink: { chunk in
+        try writer.write(chunk, at: position.advance(by: chunk.count))
+        counter.add(Int64(chunk.count))
+      })
     let received = position.offset - range.lowerBound
     let expected: Int64
     if let total = try? ObjectHead(headers: response.headers).size {
