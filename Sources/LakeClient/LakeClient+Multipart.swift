@@ -129,12 +129,17 @@ extension LakeClient {
     do {
       return try await body(uploadId)
     } catch {
-      let abort = Task {
-        try? await self.abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId)
-      }
-      await abort.value
+      await abandon(bucket: bucket, key: key, uploadId: uploadId)
       throw Task.isCancelled ? .cancelled : error
     }
+  }
+
+  /// Aborts the upload in a task of its own, so a cancelled caller cannot stop the abort.
+  func abandon(bucket: String, key: String, uploadId: String) async {
+    let abort = Task {
+      try? await self.abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId)
+    }
+    await abort.value
   }
 }
 

@@ -18,9 +18,42 @@ extension LakeClient {
     let counter = ProgressCounter(total: size, report: progress)
     let collected = PartCollector()
     let algorithm = options.checksum
-    return try await withMultipartUpload(bucket: bucket, key: key, options: options) {
-      uploadId throws(LakeClientError) in
-      try await forEachConcurrently(Array(1...max(1, count)), limit: configuration.parallelism) {
+    let identity = try LocalFile.identity(of: file)
+    var resumed: (uploadId: String, parts: [UploadedPart])?
+    if options.resumable, let journal = UploadJournal.load(for: file),
+      journal.matches(
+        bucket: bucket, key: key, size: identity.size, modified: identity.modified,
+        checksum: fullChecksum), journal.partSize == partSize
+    {
+      do {
+        let held = try await listParts(bucket: bucket, key: key, uploadId: journal.uploadId)
+        resumed = (journal.uploadId, held)
+      } catch  where error.status == 404 {
+        UploadJournal.remove(for: file)  // the upload is gone (completed, aborted, expired)
+      }
+    }
+    let uploadId: String
+    var pending = Array(1...max(1, count))
+    if let resumed {
+      uploadId = resumed.uploadId
+      for part in resumed.parts {
+        let offset = Int64(part.partNumber - 1) * partSize
+        guard part.partNumber <= count, part.size == min(partSize, size - offset) else { continue }
+        collected.add(part)
+        counter.add(part.size)
+        pending.removeAll { $0 == part.partNumber }
+      }
+    } else {
+      uploadId = try await createMultipartUpload(bucket: bucket, key: key, options: options)
+      if options.resumable {
+        UploadJournal(
+          bucket: bucket, key: key, uploadId: uploadId, size: identity.size,
+          modifiedNanoseconds: identity.modified, partSize: partSize, checksum: fullChecksum
+        ).save(for: file)
+      }
+    }
+    do throws(LakeClientError) {
+      try await forEachConcurrently(pending, limit: configuration.parallelism) {
         number throws(LakeClientError) in
         let offset = Int64(number - 1) * partSize
         let data = try LocalFile.read(
@@ -31,9 +64,42 @@ extension LakeClient {
         collected.add(part)
         counter.add(part.size)
       }
-      return try await completeMultipartUpload(
+      let result = try await completeMultipartUpload(
         bucket: bucket, key: key, uploadId: uploadId, parts: collected.parts,
         checksum: zip(algorithm, fullChecksum))
+      if options.resumable { UploadJournal.remove(for: file) }
+      return result
+    } catch {
+      await abandon(bucket: bucket, key: key, uploadId: uploadId)
+      if options.resumable { UploadJournal.remove(for: file) }
+      throw Task.isCancelled ? .cancelled : error
+    }
+  }
+
+  /// Every part the service holds for the upload (ListParts, all pages).
+  public func listParts(bucket: String, key: String, uploadId: String)
+    async throws(LakeClientError) -> [UploadedPart]
+  {
+    var parts: [UploadedPart] = []
+    var marker: Int?
+    while true {
+      var query: [(name: String, value: String)] = [("uploadId", uploadId)]
+      if let marker { query.append(("part-number-marker", String(marker))) }
+      let response = try await send(S3Request("GET", bucket: bucket, key: key, query: query))
+      let page: ListPartsResult
+      do {
+        page = try ListPartsResult(bytes: Array(response.body))
+      } catch {
+        throw .invalidResponse("ListParts answered no ListPartsResult: \(error)")
+      }
+      parts += page.parts.map {
+        UploadedPart(
+          partNumber: $0.partNumber, etag: $0.etag, checksum: $0.checksum?.value, size: $0.size)
+      }
+      guard page.isTruncated, let next = page.nextPartNumberMarker, next != marker else {
+        return parts
+      }
+      marker = next
     }
   }
 

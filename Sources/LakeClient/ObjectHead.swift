@@ -85,11 +85,18 @@ public struct PutOptions: Sendable {
   public var checksum: ChecksumAlgorithm?
   /// Object tags, sent as `x-amz-tagging`.
   public var tags: [String: String]
+  /// For multipart uploads of files: keep a journal beside the file (`.NAME.lakeupload`) so
+  /// that, if the process dies mid-upload, the next upload of the unchanged file to the same
+  /// key sends only the parts the service does not hold yet. An upload that fails or is
+  /// cancelled in the process is still aborted, and its journal removed.
+  public var resumable: Bool
 
   public init(
     contentType: String? = nil, metadata: [String: String] = [:], ifNoneMatch: String? = nil,
-    ifMatch: String? = nil, checksum: ChecksumAlgorithm? = .crc64nvme, tags: [String: String] = [:]
+    ifMatch: String? = nil, checksum: ChecksumAlgorithm? = .crc64nvme, tags: [String: String] = [:],
+    resumable: Bool = false
   ) {
+    self.resumable = resumable
     self.contentType = contentType
     self.metadata = metadata
     self.ifNoneMatch = ifNoneMatch

@@ -41,6 +41,12 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "Print the HTTP exchange on standard error, secrets redacted.")
   var debug = false
 
+  @Option(
+    help:
+      "Attempts per request on connection errors, 5xx and SlowDown, with jittered backoff up to 5 s (default 10, as s5cmd)."
+  )
+  var attempts = 10
+
   /// A client for these options.
   func client() throws -> LakeClient {
     var environment = ProcessInfo.processInfo.environment
@@ -48,6 +54,7 @@ struct GlobalOptions: ParsableArguments {
     if let endpoint { environment["LAKESTORE_ENDPOINT"] = endpoint }
     if let region { environment["LAKESTORE_REGION"] = region }
     var configuration = try LakeClientConfiguration.resolve(environment: environment)
+    configuration.retry = RetryPolicy(maxAttempts: attempts, baseDelay: 0.1, maxDelay: 5)
     if debug {
       configuration.debugLog = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }

@@ -51,6 +51,9 @@ struct TransferOptions: ParsableArguments {
     options.contentType = contentType
     options.checksum = checksum == "none" ? nil : ChecksumAlgorithm(name: checksum)
     if noOverwrite { options.ifNoneMatch = "*" }
+    // Multipart uploads of files keep a journal beside the file, so a rerun after a crash or
+    // kill -9 sends only the missing parts.
+    options.resumable = true
     for pair in metadata {
       let parts = pair.split(separator: "=", maxSplits: 1)
       options.metadata[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""

@@ -313,3 +313,93 @@ def test_completion_scripts(ctl):
         script = ctl("completion", shell).stdout.decode()
         assert "lakectl" in script and "sync" in script
     assert ctl("completion", "tcsh", check=False).returncode == 2
+
+
+def test_upload_killed_with_sigkill_resumes_and_completes(ctl, s3, bucket, tmpdir_path):
+    src = os.path.join(tmpdir_path, "resume.bin")
+    data = os.urandom(48 * 1024 * 1024)
+    with open(src, "wb") as f:
+        f.write(data)
+    journal = os.path.join(tmpdir_path, ".resume.bin.lakeupload")
+    cmd = [LAKECTL, "cp", "-q", "--part-size", "5M", "-j", "1", src, f"s3://{bucket}/resume.bin"]
+    p = subprocess.Popen(cmd, env=ctl.env, stderr=subprocess.PIPE)
+    upload_id = None
+    deadline = time.time() + 60
+    while time.time() < deadline and p.poll() is None:
+        uploads = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+        if uploads:
+            upload_id = uploads[0]["UploadId"]
+            parts = s3.list_parts(Bucket=bucket, Key="resume.bin", UploadId=upload_id).get("Parts", [])
+            if len(parts) >= 3:
+                break
+        time.sleep(0.01)
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    assert upload_id, "the upload never started"
+    done_before = len(s3.list_parts(Bucket=bucket, Key="resume.bin", UploadId=upload_id).get("Parts", []))
+    assert 0 < done_before < 10, f"{done_before} parts were sent before the kill"
+    assert os.path.exists(journal), "no journal was left beside the file"
+    # The rerun finds the journal, sends only the missing parts, and completes that upload.
+    r = ctl("cp", "--part-size", "5M", "-j", "1", "--debug", src, f"s3://{bucket}/resume.bin")
+    sent = r.stderr.decode().count("> PUT ")
+    assert sent == 10 - done_before, f"{sent} parts sent again, {done_before} were already there"
+    assert s3.get_object(Bucket=bucket, Key="resume.bin")["Body"].read() == data
+    assert s3.head_object(Bucket=bucket, Key="resume.bin")["ETag"].strip('"').endswith("-10")
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert not os.path.exists(journal)
+
+
+def test_a_changed_file_does_not_resume_the_old_upload(ctl, s3, bucket, tmpdir_path):
+    src = os.path.join(tmpdir_path, "changed.bin")
+    with open(src, "wb") as f:
+        f.write(os.urandom(20 * 1024 * 1024))
+    journal = os.path.join(tmpdir_path, ".changed.bin.lakeupload")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="changed.bin")["UploadId"]
+    st = os.stat(src)
+    with open(journal, "w") as f:
+        json.dump({"bucket": bucket, "key": "changed.bin", "uploadId": upload, "size": st.st_size,
+                   "modifiedNanoseconds": st.st_mtime_ns - 1, "partSize": 5 << 20, "checksum": None}, f)
+    ctl("cp", "--part-size", "5M", "--checksum", "none", src, f"s3://{bucket}/changed.bin")
+    assert s3.get_object(Bucket=bucket, Key="changed.bin")["Body"].read() == open(src, "rb").read()
+    # The stale upload was not used (it is still there, for the server's expiry to collect).
+    assert [u["UploadId"] for u in s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])] == [upload]
+
+
+def test_transfers_ride_out_a_server_restart(tmpdir_path, ctl):
+    """lakectl retries connection failures with backoff: a recursive upload running while the
+    server restarts (same port, same data) completes, every file intact."""
+    from conftest import Server, make_client
+
+    port = ctl.env["LAKESTORE_ENDPOINT"].rsplit(":", 1)[1]
+
+    class FixedPort(Server):
+        def command(self):
+            return [a if a != "127.0.0.1:0" else f"127.0.0.1:{int(port) + 1}" for a in super().command()]
+
+    data_dir = os.path.join(tmpdir_path, "restart-data")
+    srv = FixedPort(data_dir).start()
+    try:
+        s3 = make_client(srv.endpoint)
+        s3.create_bucket(Bucket="restart")
+        src = os.path.join(tmpdir_path, "many")
+        os.makedirs(src)
+        payloads = {}
+        for i in range(400):
+            payloads[f"f{i:04d}"] = os.urandom(2048 + i)
+            with open(os.path.join(src, f"f{i:04d}"), "wb") as f:
+                f.write(payloads[f"f{i:04d}"])
+        env = dict(ctl.env, LAKESTORE_ENDPOINT=srv.endpoint)
+        p = subprocess.Popen([LAKECTL, "cp", "-r", "-q", "-j", "2", src, "s3://restart/r/"], env=env,
+                             stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        while time.time() < deadline and s3.list_objects_v2(Bucket="restart").get("KeyCount", 0) < 20:
+            time.sleep(0.01)
+        srv.stop()
+        time.sleep(0.5)
+        srv.start()
+        assert p.wait(timeout=120) == 0, p.stderr.read()
+        s3 = make_client(srv.endpoint)
+        for name, body in payloads.items():
+            assert s3.get_object(Bucket="restart", Key=f"r/{name}")["Body"].read() == body
+    finally:
+        srv.stop()
