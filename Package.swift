@@ -58,6 +58,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // A runnable example ingestion job on LakeClient (Docs/client.md), built with everything.
+    .executableTarget(
+      name: "lake-ingest-example",
+      dependencies: ["LakeClient"],
+      path: "Examples/IngestCSV"
+    ),
     .target(
       name: "LakeHTTP",
       dependencies: [

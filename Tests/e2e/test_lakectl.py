@@ -403,3 +403,26 @@ def test_transfers_ride_out_a_server_restart(tmpdir_path, ctl):
             assert s3.get_object(Bucket="restart", Key=f"r/{name}")["Body"].read() == body
     finally:
         srv.stop()
+
+
+def test_example_ingestion_job_writes_partitions_once(ctl, s3, bucket, tmpdir_path):
+    example = os.path.join(os.path.dirname(LAKECTL), "lake-ingest-example")
+    src = os.path.join(tmpdir_path, "orders.csv")
+    rows = [f"{i},2024-{1 + i % 3:02d}-{1 + i % 28:02d},{i * 1.5}" for i in range(250)]
+    with open(src, "w") as f:
+        f.write("id,date,amount\n" + "\n".join(rows) + "\n")
+    cmd = [example, src, f"s3://{bucket}/orders", "--rows-per-part", "50"]
+    first = subprocess.run(cmd, capture_output=True, env=ctl.env, timeout=120)
+    assert first.returncode == 0, first.stderr
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])
+    # 250 rows over 3 months: 84/83/83 rows, parts of 50 -> 2 parts per month.
+    assert keys == [f"orders/year=2024/month={m:02d}/part-{p:05d}-orders.csv" for m in (1, 2, 3) for p in (0, 1)]
+    assert first.stdout.decode().strip() == "wrote 6 parts, 0 already stored"
+    body = s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read().decode().splitlines()
+    assert body[0] == "id,date,amount" and all(",2024-01-" in line for line in body[1:])
+    # A rerun (as after a kill) writes nothing twice; a lost part is written again.
+    s3.delete_object(Bucket=bucket, Key=keys[3])
+    again = subprocess.run(cmd, capture_output=True, env=ctl.env, timeout=120)
+    assert again.returncode == 0 and again.stdout.decode().strip() == "wrote 1 parts, 5 already stored"
+    stored = sum(len(s3.get_object(Bucket=bucket, Key=k)["Body"].read().decode().splitlines()) - 1 for k in keys)
+    assert stored == 250
