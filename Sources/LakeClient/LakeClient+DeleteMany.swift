@@ -28,13 +28,9 @@ extension LakeClient {
       let document = DeleteRequest(
         objects: batch.map { DeleteRequest.Object(key: $0, versionId: nil) }, quiet: true)
       let body = Data(document.xml().bytes)
-      var state = Checksum(.crc32)
-      body.withUnsafeBytes { state.update($0) }
-      // S3 requires Content-MD5 or an additional checksum on DeleteObjects.
       let response = try await send(
         S3Request(
-          "POST", bucket: bucket, query: [("delete", "")],
-          headers: [("x-amz-checksum-crc32", Checksum.base64(state.finalize()))],
+          "POST", bucket: bucket, query: [("delete", "")], headers: [Self.integrityHeader(body)],
           body: .data(body)))
       do {
         let result = try DeleteResult(bytes: Array(response.body))

@@ -147,3 +147,43 @@ extension LakeClient {
     etag == "*" || etag.hasPrefix("\"") ? etag : "\"\(etag)\""
   }
 }
+
+extension LakeClient {
+  /// The object's tags (GetObjectTagging).
+  public func objectTags(bucket: String, key: String) async throws(LakeClientError) -> [String:
+    String]
+  {
+    let response = try await send(
+      S3Request("GET", bucket: bucket, key: key, query: [("tagging", "")]))
+    do {
+      return try ObjectTagging.parseDocument(Array(response.body))
+    } catch {
+      throw .invalidResponse("GetObjectTagging answered no Tagging document: \(error)")
+    }
+  }
+
+  /// Replaces the object's tags (PutObjectTagging); an empty set removes them all.
+  public func setObjectTags(bucket: String, key: String, _ tags: [String: String])
+    async throws(LakeClientError)
+  {
+    if tags.isEmpty {
+      _ = try await send(S3Request("DELETE", bucket: bucket, key: key, query: [("tagging", "")]))
+      return
+    }
+    let body = Data(ObjectTagging.document(tags, namespace: s3XMLNamespace))
+    _ = try await send(
+      S3Request(
+        "PUT", bucket: bucket, key: key, query: [("tagging", "")],
+        headers: [Self.integrityHeader(body)], body: .data(body)))
+  }
+}
+
+extension LakeClient {
+  /// The checksum header S3 requires on DeleteObjects and PutObjectTagging bodies (it accepts
+  /// Content-MD5 or an additional checksum): CRC32 of `body`.
+  static func integrityHeader(_ body: Data) -> (name: String, value: String) {
+    var state = Checksum(.crc32)
+    body.withUnsafeBytes { state.update($0) }
+    return (ChecksumAlgorithm.crc32.headerName, Checksum.base64(state.finalize()))
+  }
+}

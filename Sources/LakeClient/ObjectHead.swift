@@ -112,13 +112,7 @@ public struct PutOptions: Sendable {
     for (name, value) in metadata.sorted(by: { $0.key < $1.key }) {
       headers.append(("x-amz-meta-" + name.lowercased(), value))
     }
-    if !tags.isEmpty {
-      let query = tags.sorted { $0.key < $1.key }.map {
-        URIEncoding.encode($0.key, keepSlash: false) + "="
-          + URIEncoding.encode($0.value, keepSlash: false)
-      }
-      headers.append(("x-amz-tagging", query.joined(separator: "&")))
-    }
+    if !tags.isEmpty { headers.append(("x-amz-tagging", ObjectTagging.header(tags))) }
     return headers
   }
 }

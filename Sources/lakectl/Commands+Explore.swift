@@ -11,6 +11,7 @@ struct TreeCommand: AsyncParsableCommand {
     commandName: "tree", abstract: "Show the keys under a prefix as a tree of folders.")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var output: OutputOptions
   @Flag(name: .shortAndLong, help: "Show each object's size.") var long = false
   @Option(name: .shortAndLong, help: "Show folders only down to this depth.") var depth: Int?
   @Argument(help: "s3://BUCKET[/PREFIX]") var location: String
@@ -18,9 +19,17 @@ struct TreeCommand: AsyncParsableCommand {
   func run() async throws {
     let uri = try remote(location)
     let root = Tree.folderKey(uri.key)
-    print(uri.description)
+    if !output.json { print(uri.description) }
     var open: [Substring] = []
     for try await object in try global.client().list(bucket: uri.bucket, prefix: root) {
+      if output.json {
+        let depth = object.key.dropFirst(root.count).filter { $0 == "/" }.count
+        Terminal.json([
+          "key": object.key, "size": object.size, "depth": depth,
+          "modified": Terminal.isoDate(object.lastModified),
+        ])
+        continue
+      }
       let parts = object.key.dropFirst(root.count).split(
         separator: "/", omittingEmptySubsequences: false)
       let folders = parts.dropLast()

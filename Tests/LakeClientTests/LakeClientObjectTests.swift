@@ -197,6 +197,20 @@ final class LakeClientObjectTests: XCTestCase {
     XCTAssertEqual(back, Data("via url".utf8))
   }
 
+  func testTagsOnPutAndAfterwards() async throws {
+    try await lake.putObject(
+      bucket: "lake", key: "tagged", data: Data("x".utf8),
+      options: PutOptions(tags: ["stage": "raw", "owner": "team a+b"]))
+    var tags = try await lake.objectTags(bucket: "lake", key: "tagged")
+    XCTAssertEqual(tags, ["stage": "raw", "owner": "team a+b"])
+    try await lake.setObjectTags(bucket: "lake", key: "tagged", ["stage": "curated"])
+    tags = try await lake.objectTags(bucket: "lake", key: "tagged")
+    XCTAssertEqual(tags, ["stage": "curated"])
+    try await lake.setObjectTags(bucket: "lake", key: "tagged", [:])
+    tags = try await lake.objectTags(bucket: "lake", key: "tagged")
+    XCTAssertEqual(tags, [:])
+  }
+
   func testUnsignedClientIsRefusedByDefault() async throws {
     let anonymous = LakeClient(
       configuration: LakeClientConfiguration(endpoint: server.endpoint, credentials: nil))
