@@ -36,20 +36,12 @@ extension LakeClient {
   ) async throws(LakeClientError) -> ObjectHead {
     let partSize = max(1, configuration.partSize)
     let counter = ProgressCounter(total: nil, report: progress)
-    let head: ObjectHead
-    let first: Int64
-    do {
-      let response = try await streamRange(
-        bucket: bucket, key: key, range: 0...(partSize - 1), ifMatch: nil, into: writer,
-        counter: counter)
-      head = try ObjectHead(headers: response.headers)
-      first = min(partSize, head.size)
-    } catch  where error.status == 416 {
-      // An empty object has no first byte, so a range is not satisfiable: fetch it whole.
-      let (data, emptyHead) = try await getObject(bucket: bucket, key: key)
-      try writer.write(data, at: 0)
-      return emptyHead
-    }
+    // The first range is read into memory (one range at most): most objects of a batch are
+    // small, and a buffered request costs URLSession less than a streamed one.
+    let (data, head) = try await firstRange(bucket: bucket, key: key, length: partSize)
+    try writer.write(data, at: 0)
+    counter.add(Int64(data.count))
+    let first = Int64(data.count)
     counter.setTotal(head.size)
     var offsets: [Int64] = []
     var offset = first
