@@ -91,30 +91,8 @@ public final class LakeClient: Sendable {
   /// Sends `request`, retrying as ``RetryPolicy`` allows, and returns its answer when the
   /// status is 2xx (or one of `accept`); any other answer is thrown as the service's error.
   func send(_ request: S3Request, accept: Set<Int> = []) async throws(LakeClientError) -> Response {
-    var attempt = 0
-    while true {
-      attempt += 1
-      let retryable: LakeClientError
-      do throws(LakeClientError) {
-        let response = try await sendOnce(request)
-        if (200..<300).contains(response.status) || accept.contains(response.status) {
-          return response
-        }
-        let error = serviceError(response, request: request)
-        guard response.status >= 500 || RetryPolicy.retryableCodes.contains(error.code) else {
-          throw error
-        }
-        retryable = error
-      } catch  where error.kind == .transport {
-        retryable = error
-      }
-      guard request.idempotent, attempt < configuration.retry.maxAttempts else { throw retryable }
-      do {
-        try await Task.sleep(
-          nanoseconds: UInt64(configuration.retry.delay(beforeRetry: attempt - 1) * 1e9))
-      } catch {
-        throw .cancelled
-      }
+    try await retrying(request, accept: accept) { () async throws(LakeClientError) -> Response in
+      try await sendOnce(request)
     }
   }
 
@@ -126,14 +104,28 @@ public final class LakeClient: Sendable {
     _ request: S3Request, restart: @escaping @Sendable () -> Void = {},
     sink: @escaping @Sendable (Data) throws -> Void
   ) async throws(LakeClientError) -> Response {
-    var attempt = 0
+    try await retrying(request, accept: [], restart: restart) {
+      () async throws(LakeClientError) -> Response in
+      try await streamOnce(request, sink: sink)
+    }
+  }
+
+  /// Runs `attempt` until it answers 2xx (or one of `accept`), a refusal that is not worth
+  /// retrying, or ``RetryPolicy`` says stop; waits the policy's backoff between attempts.
+  private func retrying(
+    _ request: S3Request, accept: Set<Int>, restart: () -> Void = {},
+    _ attempt: () async throws(LakeClientError) -> Response
+  ) async throws(LakeClientError) -> Response {
+    var attempts = 0
     while true {
-      attempt += 1
-      if attempt > 1 { restart() }
+      attempts += 1
+      if attempts > 1 { restart() }
       let retryable: LakeClientError
       do throws(LakeClientError) {
-        let response = try await streamOnce(request, sink: sink)
-        if (200..<300).contains(response.status) { return response }
+        let response = try await attempt()
+        if (200..<300).contains(response.status) || accept.contains(response.status) {
+          return response
+        }
         let error = serviceError(response, request: request)
         guard response.status >= 500 || RetryPolicy.retryableCodes.contains(error.code) else {
           throw error
@@ -142,10 +134,10 @@ public final class LakeClient: Sendable {
       } catch  where error.kind == .transport {
         retryable = error
       }
-      guard request.idempotent, attempt < configuration.retry.maxAttempts else { throw retryable }
+      guard request.idempotent, attempts < configuration.retry.maxAttempts else { throw retryable }
       do {
         try await Task.sleep(
-          nanoseconds: UInt64(configuration.retry.delay(beforeRetry: attempt - 1) * 1e9))
+          nanoseconds: UInt64(configuration.retry.delay(beforeRetry: attempts - 1) * 1e9))
       } catch {
         throw .cancelled
       }

@@ -48,12 +48,7 @@ public struct CreateBucketConfiguration: S3Document {
   /// Reads a request body as S3 does: 400 `MalformedXML` for a body that is not XML or not
   /// `<CreateBucketConfiguration>`.
   public init(validating bytes: [UInt8]) throws(S3Error) {
-    let root = try XMLReader.document(bytes, root: Self.rootElement)
-    do {
-      try self.init(xml: root)
-    } catch {
-      throw S3Error(.malformedXML)
-    }
+    self = try Self.request(bytes)
   }
 
   /// The body a client sends; without `<LocationConstraint>` when nil.

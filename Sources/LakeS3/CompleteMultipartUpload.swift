@@ -66,12 +66,7 @@ public struct CompleteMultipartUpload: S3Document {
   /// `<CompleteMultipartUpload>`, or has a part without a number in `partNumbers` or without
   /// an ETag (the default message), or has no part at all (a message saying so).
   public init(validating bytes: [UInt8]) throws(S3Error) {
-    let root = try XMLReader.document(bytes, root: Self.rootElement)
-    do {
-      try self.init(xml: root)
-    } catch {
-      throw S3Error(.malformedXML)
-    }
+    self = try Self.request(bytes)
     guard parts.allSatisfy({ Self.partNumbers.contains($0.partNumber) }) else {
       throw S3Error(.malformedXML)
     }

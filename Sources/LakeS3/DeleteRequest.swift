@@ -49,12 +49,7 @@ public struct DeleteRequest: S3Document {
   /// that is not XML, is not `<Delete>`, has an `<Object>` without `<Key>`, no `<Object>`
   /// at all, or more than `maxObjects`.
   public init(validating bytes: [UInt8]) throws(S3Error) {
-    let root = try XMLReader.document(bytes, root: Self.rootElement)
-    do {
-      try self.init(xml: root)
-    } catch {
-      throw S3Error(.malformedXML)
-    }
+    self = try Self.request(bytes)
     guard !objects.isEmpty, objects.count <= Self.maxObjects else {
       throw S3Error(.malformedXML)
     }

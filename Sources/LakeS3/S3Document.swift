@@ -40,4 +40,17 @@ extension S3Document {
 
   /// The document's bytes: `xml().bytes`.
   public var bytes: [UInt8] { xml().bytes }
+
+  /// Reads a request body the way S3 refuses a bad one: what `XMLReader.document(_:root:)`
+  /// throws for bytes that are not XML or have another root, and 400 `MalformedXML` (its
+  /// default message) for a document `init(xml:)` refuses. Request documents add their own
+  /// rules in `init(validating:)`.
+  static func request(_ bytes: [UInt8]) throws(S3Error) -> Self {
+    let root = try XMLReader.document(bytes, root: rootElement)
+    do {
+      return try Self(xml: root)
+    } catch {
+      throw S3Error(.malformedXML)
+    }
+  }
 }
