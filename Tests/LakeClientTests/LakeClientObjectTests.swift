@@ -211,6 +211,27 @@ final class LakeClientObjectTests: XCTestCase {
     XCTAssertEqual(tags, [:])
   }
 
+  func testVirtualHostAddressing() async throws {
+    // The server answers virtual-host requests for `*.localhost` by default; libcurl resolves
+    // any `*.localhost` name to the loopback address itself.
+    let port = try XCTUnwrap(server.endpoint.port)
+    let virtual = server.client {
+      $0.endpoint = URL(string: "http://localhost:\(port)")!
+      $0.addressing = .virtualHost
+    }
+    try await virtual.putObject(bucket: "lake", key: "vh/a b.txt", data: Data("hosted".utf8))
+    let (data, _) = try await virtual.getObject(bucket: "lake", key: "vh/a b.txt")
+    XCTAssertEqual(data, Data("hosted".utf8))
+    var keys: [String] = []
+    for try await object in virtual.list(bucket: "lake", prefix: "vh/") { keys.append(object.key) }
+    XCTAssertEqual(keys, ["vh/a b.txt"])
+    // And it really went to the bucket's host name: path-style reads the same object.
+    let (again, _) = try await lake.getObject(bucket: "lake", key: "vh/a b.txt")
+    XCTAssertEqual(again, data)
+    let url = try virtual.presignedURL(bucket: "lake", key: "vh/a b.txt")
+    XCTAssertEqual(url.host, "lake.localhost")
+  }
+
   func testUnsignedClientIsRefusedByDefault() async throws {
     let anonymous = LakeClient(
       configuration: LakeClientConfiguration(endpoint: server.endpoint, credentials: nil))
