@@ -23,7 +23,7 @@ extension LakeClient {
     var failures: [DeleteFailure] = []
     var start = 0
     while start < keys.count {
-      let batch = keys[start..<min(keys.count, start + 1000)]
+      let batch = keys[start..<min(keys.count, start + DeleteRequest.maxObjects)]
       start += batch.count
       let document = DeleteRequest(
         objects: batch.map { DeleteRequest.Object(key: $0, versionId: nil) }, quiet: true)

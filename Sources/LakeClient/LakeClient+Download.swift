@@ -54,44 +54,33 @@ extension LakeClient {
     try await forEachConcurrently(offsets, limit: configuration.parallelism) {
       offset throws(LakeClientError) in
       let last = min(size, offset + partSize) - 1
-      _ = try await self.streamRange(
+      try await self.streamRange(
         bucket: bucket, key: key, range: offset...last, ifMatch: etag, into: writer,
         counter: counter)
     }
     return head
   }
 
-  /// GETs `range` and writes its bytes into `writer` at their offsets as they arrive; checks
-  /// that exactly the range came back (the last range of an object may be shorter when the
-  /// request asked past its end, as the first one does).
+  /// GETs `range` of the version `ifMatch` names and writes its bytes into `writer` at their
+  /// offsets as they arrive; checks that exactly the range came back.
   private func streamRange(
-    bucket: String, key: String, range: ClosedRange<Int64>, ifMatch: String?,
+    bucket: String, key: String, range: ClosedRange<Int64>, ifMatch: String,
     into writer: LocalFile.PositionalWriter, counter: ProgressCounter
-  ) async throws(LakeClientError) -> Response {
-    var headers: [(name: String, value: String)] = [
-      ("range", "bytes=\(range.lowerBound)-\(range.upperBound)")
-    ]
-    if let ifMatch { headers.append(("if-match", quotedETag(ifMatch))) }
+  ) async throws(LakeClientError) {
     let position = RangePosition(start: range.lowerBound)
-    let response = try await stream(
-      S3Request("GET", bucket: bucket, key: key, headers: headers),
+    _ = try await stream(
+      S3Request(
+        "GET", bucket: bucket, key: key, headers: Self.rangeHeaders(range, ifMatch: ifMatch)),
       restart: { position.reset() },
       sink: { chunk in
         try writer.write(chunk, at: position.advance(by: chunk.count))
         counter.add(Int64(chunk.count))
       })
     let received = position.offset - range.lowerBound
-    let expected: Int64
-    if let total = try? ObjectHead(headers: response.headers).size {
-      expected = min(range.upperBound, total - 1) - range.lowerBound + 1
-    } else {
-      expected = Int64(range.count)
-    }
-    guard received == expected else {
+    guard received == Int64(range.count) else {
       throw .invalidResponse(
         "range \(range.lowerBound)-\(range.upperBound) came back with \(received) bytes")
     }
-    return response
   }
 
   /// The object's first `length` bytes and its head; an empty object (which has no first
@@ -112,11 +101,7 @@ extension LakeClient {
   {
     let response = try await send(
       S3Request(
-        "GET", bucket: bucket, key: key,
-        headers: [
-          ("range", "bytes=\(range.lowerBound)-\(range.upperBound)"),
-          ("if-match", quotedETag(ifMatch)),
-        ]))
+        "GET", bucket: bucket, key: key, headers: Self.rangeHeaders(range, ifMatch: ifMatch)))
     return (response.body, try ObjectHead(headers: response.headers))
   }
 }

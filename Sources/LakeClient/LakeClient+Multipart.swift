@@ -51,9 +51,7 @@ extension LakeClient {
     var headers: [(name: String, value: String)] = []
     var checksum: String?
     if let algorithm {
-      var state = Checksum(algorithm)
-      data.withUnsafeBytes { state.update($0) }
-      checksum = Checksum.base64(state.finalize())
+      checksum = Checksum.base64(Checksum.digest(algorithm, of: data))
       headers.append((algorithm.headerName, checksum!))
     }
     var request = S3Request(

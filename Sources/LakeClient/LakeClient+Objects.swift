@@ -12,9 +12,7 @@ extension LakeClient {
     var headers = putHeaders(options)
     var checksum: String?
     if let algorithm = options.checksum {
-      var state = Checksum(algorithm)
-      data.withUnsafeBytes { state.update($0) }
-      checksum = Checksum.base64(state.finalize())
+      checksum = Checksum.base64(Checksum.digest(algorithm, of: data))
       headers.append((algorithm.headerName, checksum!))
     }
     let response = try await send(
@@ -31,7 +29,8 @@ extension LakeClient {
     bucket: String, key: String, file: URL, options: PutOptions = PutOptions(),
     progress: (@Sendable (TransferProgress) -> Void)? = nil
   ) async throws(LakeClientError) -> PutResult {
-    let size = try LocalFile.size(of: file)
+    let identity = try LocalFile.identity(of: file)
+    let size = identity.size
     if size <= LocalFile.chunk {
       // A small file is read once into memory: one read instead of a checksum pass plus
       // URLSession's streamed file body (many small files are bound by per-request work).
@@ -40,9 +39,7 @@ extension LakeClient {
       progress?(TransferProgress(bytesDone: result.size, bytesTotal: result.size))
       return result
     }
-    var single = options
-    single.checksum = nil
-    var headers = putHeaders(single)
+    var headers = putHeaders(options)
     var checksum: String?
     if let algorithm = options.checksum {
       checksum = try LocalFile.checksum(algorithm, of: file)
@@ -50,7 +47,7 @@ extension LakeClient {
     }
     if size >= configuration.multipartThreshold {
       return try await uploadParts(
-        bucket: bucket, key: key, file: file, size: size, options: options,
+        bucket: bucket, key: key, file: file, identity: identity, options: options,
         fullChecksum: checksum, progress: progress)
     }
     progress?(TransferProgress(bytesDone: 0, bytesTotal: size))
@@ -65,7 +62,7 @@ extension LakeClient {
   func putHeaders(_ options: PutOptions) -> [(name: String, value: String)] {
     var headers = options.headers
     if let ifNoneMatch = options.ifNoneMatch { headers.append(("if-none-match", ifNoneMatch)) }
-    if let ifMatch = options.ifMatch { headers.append(("if-match", quotedETag(ifMatch))) }
+    if let ifMatch = options.ifMatch { headers.append(("if-match", Self.quotedETag(ifMatch))) }
     return headers
   }
 
@@ -75,10 +72,21 @@ extension LakeClient {
   public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil)
     async throws(LakeClientError) -> (data: Data, head: ObjectHead)
   {
-    var headers: [(name: String, value: String)] = [("x-amz-checksum-mode", "ENABLED")]
-    if let range { headers.append(("range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
-    let response = try await send(S3Request("GET", bucket: bucket, key: key, headers: headers))
+    let response = try await send(
+      S3Request(
+        "GET", bucket: bucket, key: key,
+        headers: [("x-amz-checksum-mode", "ENABLED")] + Self.rangeHeaders(range, ifMatch: nil)))
     return (response.body, try ObjectHead(headers: response.headers))
+  }
+
+  /// `Range` for `range` (inclusive byte offsets) and `If-Match` for `ifMatch`, when given.
+  static func rangeHeaders(_ range: ClosedRange<Int64>?, ifMatch: String?) -> [(
+    name: String, value: String
+  )] {
+    var headers: [(name: String, value: String)] = []
+    if let range { headers.append(("range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
+    if let ifMatch { headers.append(("if-match", quotedETag(ifMatch))) }
+    return headers
   }
 
   /// The object's size, ETag, dates, metadata and checksums, without its bytes.
@@ -143,7 +151,7 @@ extension LakeClient {
     }
   }
 
-  func quotedETag(_ etag: String) -> String {
+  static func quotedETag(_ etag: String) -> String {
     etag == "*" || etag.hasPrefix("\"") ? etag : "\"\(etag)\""
   }
 }
@@ -182,8 +190,6 @@ extension LakeClient {
   /// The checksum header S3 requires on DeleteObjects and PutObjectTagging bodies (it accepts
   /// Content-MD5 or an additional checksum): CRC32 of `body`.
   static func integrityHeader(_ body: Data) -> (name: String, value: String) {
-    var state = Checksum(.crc32)
-    body.withUnsafeBytes { state.update($0) }
-    return (ChecksumAlgorithm.crc32.headerName, Checksum.base64(state.finalize()))
+    (ChecksumAlgorithm.crc32.headerName, Checksum.base64(Checksum.digest(.crc32, of: body)))
   }
 }

@@ -5,9 +5,11 @@ extension LakeClient {
   /// Uploads a file in parts of `configuration.partSize`, `configuration.parallelism` at once;
   /// memory stays near `partSize * parallelism`. A failure or cancellation aborts the upload.
   func uploadParts(
-    bucket: String, key: String, file: URL, size: Int64, options: PutOptions,
-    fullChecksum: String?, progress: (@Sendable (TransferProgress) -> Void)?
+    bucket: String, key: String, file: URL, identity: (size: Int64, modified: Int64),
+    options: PutOptions, fullChecksum: String?,
+    progress: (@Sendable (TransferProgress) -> Void)?
   ) async throws(LakeClientError) -> PutResult {
+    let size = identity.size
     // Parts of the configured size, grown (in whole MiB) when the file would need more than
     // S3's 10,000 parts.
     let mebibyte: Int64 = 1 << 20
@@ -18,7 +20,6 @@ extension LakeClient {
     let counter = ProgressCounter(total: size, report: progress)
     let collected = PartCollector()
     let algorithm = options.checksum
-    let identity = try LocalFile.identity(of: file)
     var resumed: (uploadId: String, parts: [UploadedPart])?
     if options.resumable, let journal = UploadJournal.load(for: file),
       journal.matches(
@@ -142,9 +143,7 @@ extension LakeClient {
 
     try await fill()
     if ended {
-      var single = options
-      single.checksum = nil
-      var headers = putHeaders(single)
+      var headers = putHeaders(options)
       var checksum: String?
       if let state = running, let algorithm = options.checksum {
         checksum = Checksum.base64(state.finalize())

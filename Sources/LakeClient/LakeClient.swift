@@ -151,8 +151,7 @@ public final class LakeClient: Sendable {
     let urlRequest = try prepare(request)
     if let log = configuration.debugLog { log(Self.describe(urlRequest)) }
     let task = session.dataTask(with: urlRequest)
-    let receiver = SessionDelegate.Receiver(
-      accept: { status, _ in (200..<300).contains(status) }, sink: sink)
+    let receiver = SessionDelegate.Receiver(sink: sink)
     let response: Response
     do {
       response = try await withTaskCancellationHandler {

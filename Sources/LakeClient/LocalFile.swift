@@ -10,20 +10,9 @@ import LakeS3
 enum LocalFile {
   static let chunk = 1 << 20
 
-  /// The file's size and modification time (nanoseconds since 1970), which together tell
-  /// whether it changed since an upload of it began.
+  /// The regular file's size and modification time (nanoseconds since 1970), which together
+  /// tell whether it changed since an upload of it began.
   static func identity(of url: URL) throws(LakeClientError) -> (size: Int64, modified: Int64) {
-    var info = stat()
-    guard stat(url.path, &info) == 0 else {
-      throw .local(
-        "cannot read \(url.path): \(String(cString: strerror(errno)))", resource: url.path)
-    }
-    return (
-      Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-    )
-  }
-
-  static func size(of url: URL) throws(LakeClientError) -> Int64 {
     var info = stat()
     guard stat(url.path, &info) == 0 else {
       throw .local(
@@ -32,7 +21,9 @@ enum LocalFile {
     guard (info.st_mode & S_IFMT) == S_IFREG else {
       throw .local("\(url.path) is not a regular file", resource: url.path)
     }
-    return Int64(info.st_size)
+    return (
+      Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    )
   }
 
   /// The base64 full-object checksum of the file, read once from start to end.

@@ -10,10 +10,8 @@ import Foundation
 final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
   /// What one streamed task does with its answer.
   final class Receiver: @unchecked Sendable {
-    /// Called once with the answer's status and headers; returns whether the body goes to
-    /// `sink` (else it is kept, up to 1 MiB, as the error document).
-    let accept: @Sendable (Int, [String: String]) -> Bool
-    /// Takes the body's chunks in order; a thrown error cancels the task.
+    /// Takes the body of a 2xx answer chunk by chunk, in order (another answer's body is kept,
+    /// up to 1 MiB, as its error document); a thrown error cancels the task.
     let sink: @Sendable (Data) throws -> Void
     var continuation: CheckedContinuation<LakeClient.Response, any Error>?
     var status = 0
@@ -22,11 +20,7 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendab
     var kept = Data()
     var failure: (any Error)?
 
-    init(
-      accept: @escaping @Sendable (Int, [String: String]) -> Bool,
-      sink: @escaping @Sendable (Data) throws -> Void
-    ) {
-      self.accept = accept
+    init(sink: @escaping @Sendable (Data) throws -> Void) {
       self.sink = sink
     }
   }
@@ -54,7 +48,7 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendab
     if let receiver = receiver(dataTask), let http = response as? HTTPURLResponse {
       receiver.status = http.statusCode
       receiver.headers = LakeClient.headers(of: http)
-      receiver.streaming = receiver.accept(receiver.status, receiver.headers)
+      receiver.streaming = (200..<300).contains(receiver.status)
     }
     completionHandler(.allow)
   }

@@ -1,6 +1,15 @@
 import Foundation
 
 extension Checksum {
+  /// The digest of `bytes` in one step: what `update` then `finalize` give.
+  public static func digest<Bytes: ContiguousBytes>(
+    _ algorithm: ChecksumAlgorithm, of bytes: Bytes
+  ) -> [UInt8] {
+    var state = Checksum(algorithm)
+    bytes.withUnsafeBytes { state.update($0) }
+    return state.finalize()
+  }
+
   /// The padded base64 of `digest`, as `x-amz-checksum-*` headers and `Checksum*` elements
   /// carry it.
   public static func base64(_ digest: [UInt8]) -> String {

@@ -55,9 +55,7 @@ extension S3RequestHandler {
     else {
       throw S3Error(.invalidRequest, "Missing required header for this request: Content-MD5")
     }
-    var state = Checksum(checksum.algorithm)
-    body.withUnsafeBytes { state.update($0) }
-    guard state.finalize() == expected else {
+    guard Checksum.digest(checksum.algorithm, of: body) == expected else {
       throw S3Error(
         .badDigest,
         "The \(checksum.algorithm.rawValue) you specified did not match the calculated checksum.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LakeClient
+import LakeS3
 
 struct MakeBucket: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -50,17 +51,13 @@ func deleteAll(_ client: LakeClient, bucket: String, prefix: String) async throw
   func flush() async throws {
     guard !batch.isEmpty else { return }
     let failures = try await client.deleteObjects(bucket: bucket, keys: batch)
-    if let first = failures.first {
-      throw LakectlFailure(
-        "\(first.code): \(first.message) (s3://\(bucket)/\(first.key)); \(failures.count) keys not deleted"
-      )
-    }
+    if !failures.isEmpty { throw LakectlFailure(bucket: bucket, undeleted: failures) }
     deleted += batch.count
     batch.removeAll(keepingCapacity: true)
   }
   for try await object in client.list(bucket: bucket, prefix: prefix) {
     batch.append(object.key)
-    if batch.count == 1000 { try await flush() }
+    if batch.count == DeleteRequest.maxObjects { try await flush() }
   }
   try await flush()
   return deleted

@@ -23,10 +23,8 @@ struct Copy: AsyncParsableCommand {
     if recursive {
       let from = try Side(source)
       let to = try Side(destination)
-      var sync = Sync()
-      sync.selection = selection
       let entries = try await from.entries(client).filter { selection.selects($0.relative) }
-      let actions = try entries.map { try sync.copyAction(for: $0, from: from, to: to) }
+      let actions = try entries.map { try BatchAction.copying($0, from: from, to: to) }
       try await BatchRunner(client: client, transfer: transfer, json: output.json, dryRun: false)
         .run(actions)
       return

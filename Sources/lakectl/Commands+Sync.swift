@@ -42,7 +42,7 @@ struct Sync: AsyncParsableCommand {
       {
         continue
       }
-      actions.append(try copyAction(for: entry, from: from, to: to))
+      actions.append(try BatchAction.copying(entry, from: from, to: to))
     }
     if delete {
       let wanted = Set(sources.map(\.relative))
@@ -75,22 +75,25 @@ struct Sync: AsyncParsableCommand {
     guard let newer = source.modified, let older = target.modified else { return true }
     return newer.timeIntervalSince(older) > 1
   }
+}
 
-  func copyAction(for entry: Entry, from: Side, to: Side) throws -> BatchAction {
+extension BatchAction {
+  /// The copy of `entry` from one side to the other (a remote side's key is already a folder
+  /// key, see `Side`).
+  static func copying(_ entry: Entry, from: Side, to: Side) throws -> BatchAction {
     switch (from, to) {
     case (.local(let root), .remote(let uri)):
       return .upload(
         local: root + "/" + entry.relative,
-        to: S3URI(bucket: uri.bucket, key: Tree.folderKey(uri.key) + entry.relative),
-        size: entry.size)
+        to: S3URI(bucket: uri.bucket, key: uri.key + entry.relative), size: entry.size)
     case (.remote(let uri), .local(let root)):
       return .download(
-        S3URI(bucket: uri.bucket, key: Tree.folderKey(uri.key) + entry.relative),
+        S3URI(bucket: uri.bucket, key: uri.key + entry.relative),
         to: root + "/" + entry.relative, size: entry.size, modified: entry.modified)
     case (.remote(let a), .remote(let b)):
       return .copy(
-        S3URI(bucket: a.bucket, key: Tree.folderKey(a.key) + entry.relative),
-        to: S3URI(bucket: b.bucket, key: Tree.folderKey(b.key) + entry.relative), size: entry.size)
+        S3URI(bucket: a.bucket, key: a.key + entry.relative),
+        to: S3URI(bucket: b.bucket, key: b.key + entry.relative), size: entry.size)
     case (.local, .local):
       throw ValidationError("one side must be remote (s3://bucket/prefix)")
     }

@@ -148,6 +148,13 @@ enum LakectlMain {
 struct LakectlFailure: Error {
   var message: String
   init(_ message: String) { self.message = message }
+
+  /// A batch delete that left keys behind: the first one's reason and how many.
+  init(bucket: String, undeleted: [DeleteFailure]) {
+    let first = undeleted[0]
+    message =
+      "\(first.code): \(first.message) (s3://\(bucket)/\(first.key)); \(undeleted.count) keys not deleted"
+  }
 }
 
 /// The version `lakectl version` prints.

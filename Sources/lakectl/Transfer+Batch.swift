@@ -106,9 +106,7 @@ struct BatchRunner {
     }
     for (bucket, uris) in deletions.sorted(by: { $0.key < $1.key }) {
       let failures = try await client.deleteObjects(bucket: bucket, keys: uris.map(\.key))
-      if let first = failures.first {
-        throw LakectlFailure("\(first.code): \(first.message) (s3://\(bucket)/\(first.key))")
-      }
+      if !failures.isEmpty { throw LakectlFailure(bucket: bucket, undeleted: failures) }
       for uri in uris { report(.deleteRemote(uri)) }
     }
   }
@@ -116,10 +114,9 @@ struct BatchRunner {
   /// Gives a downloaded file the object's modification time, so a later sync compares equal.
   static func setModified(_ path: String, _ date: Date) {
     let seconds = date.timeIntervalSince1970
-    var times = [
-      timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9)),
-      timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9)),
-    ]
+    let time = timespec(
+      tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+    var times = [time, time]
     _ = utimensat(AT_FDCWD, path, &times, 0)
   }
 }
