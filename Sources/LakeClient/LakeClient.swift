@@ -152,16 +152,17 @@ public final class LakeClient: Sendable {
     if let log = configuration.debugLog { log(Self.describe(urlRequest)) }
     let task = session.dataTask(with: urlRequest)
     let receiver = SessionDelegate.Receiver(sink: sink)
+    let pending = PendingTask()
     let response: Response
     do {
       response = try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
           receiver.continuation = continuation
           delegate.register(task, receiver)
-          task.resume()
+          pending.start(task)
         }
       } onCancel: {
-        task.cancel()
+        pending.cancel()
       }
     } catch let error as LakeClientError {
       throw error
@@ -177,15 +178,32 @@ public final class LakeClient: Sendable {
     if Task.isCancelled { throw .cancelled }
     let urlRequest = try prepare(request)
     if let log = configuration.debugLog { log(Self.describe(urlRequest)) }
+    let pending = PendingTask()
     let data: Data
     let urlResponse: URLResponse
     do {
-      switch request.body {
-      case .none: (data, urlResponse) = try await session.data(for: urlRequest)
-      case .data(let body):
-        (data, urlResponse) = try await session.upload(for: urlRequest, from: body)
-      case .file(let url, _):
-        (data, urlResponse) = try await session.upload(for: urlRequest, fromFile: url)
+      (data, urlResponse) = try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+          let done: @Sendable (Data?, URLResponse?, (any Error)?) -> Void = {
+            data, response, error in
+            if let response, error == nil {
+              continuation.resume(returning: (data ?? Data(), response))
+            } else {
+              continuation.resume(throwing: error ?? URLError(.badServerResponse))
+            }
+          }
+          let task: URLSessionTask
+          switch request.body {
+          case .none: task = session.dataTask(with: urlRequest, completionHandler: done)
+          case .data(let body):
+            task = session.uploadTask(with: urlRequest, from: body, completionHandler: done)
+          case .file(let url, _):
+            task = session.uploadTask(with: urlRequest, fromFile: url, completionHandler: done)
+          }
+          pending.start(task)
+        }
+      } onCancel: {
+        pending.cancel()
       }
     } catch {
       throw Self.transportError(error, resource: request.resource)

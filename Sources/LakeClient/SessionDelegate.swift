@@ -84,3 +84,40 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendab
     }
   }
 }
+
+/// A `URLSessionTask` started inside `withTaskCancellationHandler`, cancelled from another
+/// thread.
+///
+/// `URLSessionTask.cancel()` waits for the session's work queue. When a task group is cancelled,
+/// the canceller holds each child's status lock while it runs the child's cancellation handler,
+/// and the work queue may at that moment be resuming that same child (waiting for the lock):
+/// calling `cancel()` in the handler then hangs the process, as swift-corelibs-foundation's own
+/// async `data(for:)` and `upload(for:)` do. So the cancel is sent asynchronously.
+final class PendingTask: @unchecked Sendable {
+  private let lock = NSLock()
+  private var task: URLSessionTask?
+  private var cancelled = false
+
+  /// Resumes the task, or cancels it at once if cancellation came first.
+  func start(_ task: URLSessionTask) {
+    lock.lock()
+    self.task = task
+    let cancelled = self.cancelled
+    lock.unlock()
+    task.resume()
+    if cancelled { Self.cancelLater(task) }
+  }
+
+  /// Cancels the task (now or when it starts) without waiting for the session.
+  func cancel() {
+    lock.lock()
+    cancelled = true
+    let task = self.task
+    lock.unlock()
+    if let task { Self.cancelLater(task) }
+  }
+
+  private static func cancelLater(_ task: URLSessionTask) {
+    DispatchQueue.global().async { task.cancel() }
+  }
+}

@@ -34,11 +34,11 @@ def ctl(server, tmpdir_path):
     os.makedirs(home, exist_ok=True)
     env = lakectl_env(server, home)
 
-    def run(*args, input=None, check=True, env_extra=None, cwd=None):
+    def run(*args, input=None, check=True, env_extra=None, cwd=None, timeout=300):
         e = dict(env)
         e.update(env_extra or {})
         result = subprocess.run(
-            [LAKECTL, *args], input=input, capture_output=True, env=e, timeout=300,
+            [LAKECTL, *args], input=input, capture_output=True, env=e, timeout=timeout,
             cwd=cwd or tmpdir_path)
         if check and result.returncode != 0:
             raise AssertionError(f"lakectl {args} exited {result.returncode}: {result.stderr!r}")
@@ -147,6 +147,36 @@ def test_no_overwrite_and_errors_exit_codes(ctl, s3, bucket, tmpdir_path):
     assert ctl("get", "not-a-uri", check=False).returncode == 2
     r = ctl("ls", env_extra={"LAKESTORE_SECRET_KEY": "wrong-secret-key"}, check=False)
     assert r.returncode == 1 and "SignatureDoesNotMatch" in r.stderr.decode()
+
+
+def test_failed_or_interrupted_recursive_copies_end_instead_of_hanging(ctl, s3, bucket,
+                                                                      tmpdir_path):
+    # The first failure (or SIGINT) cancels every transfer in flight at once. Cancelling a
+    # request the session is completing at that moment used to deadlock lakectl about every
+    # other run, so each case runs several times.
+    src = os.path.join(tmpdir_path, "many")
+    for i in range(1000):
+        os.makedirs(os.path.join(src, f"p={i % 10}"), exist_ok=True)
+        with open(os.path.join(src, f"p={i % 10}", f"f{i:04d}"), "wb") as f:
+            f.write(b"x" * 512)
+    for _ in range(4):
+        r = ctl("cp", "-r", src, "s3://no-such-bucket/many/", check=False, timeout=60)
+        assert r.returncode == 1, r.stderr
+        assert r.stderr.decode().startswith("lakectl: NoSuchBucket: "), r.stderr
+    for run in range(3):
+        p = subprocess.Popen([LAKECTL, "cp", "-r", src, f"s3://{bucket}/many{run}/"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ctl.env)
+        deadline = time.time() + 20
+        while time.time() < deadline and not s3.list_objects_v2(
+                Bucket=bucket, Prefix=f"many{run}/", MaxKeys=1).get("KeyCount"):
+            time.sleep(0.01)
+        p.send_signal(signal.SIGINT)
+        try:
+            status = p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            raise AssertionError("lakectl hung after SIGINT")
+        assert status in (0, 130), p.stderr.read()
 
 
 def test_debug_redacts_the_signature_and_never_prints_the_secret(ctl, bucket):
