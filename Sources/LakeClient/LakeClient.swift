@@ -20,6 +20,9 @@ public final class LakeClient: Sendable {
   public let configuration: LakeClientConfiguration
   let session: URLSession
   let delegate = SessionDelegate()
+  /// Where requests are created and resumed: both wait for the session's busy work queue, which
+  /// would otherwise block one of the few threads of Swift's cooperative pool each time.
+  let starter = DispatchQueue(label: "LakeClient.start")
   let signer: SigV4Signer?
 
   /// Creates a client; its `URLSession` lives as long as the client.
@@ -150,16 +153,19 @@ public final class LakeClient: Sendable {
     if Task.isCancelled { throw .cancelled }
     let urlRequest = try prepare(request)
     if let log = configuration.debugLog { log(Self.describe(urlRequest)) }
-    let task = session.dataTask(with: urlRequest)
     let receiver = SessionDelegate.Receiver(sink: sink)
     let pending = PendingTask()
+    let (session, delegate) = (self.session, self.delegate)
     let response: Response
     do {
       response = try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
           receiver.continuation = continuation
-          delegate.register(task, receiver)
-          pending.start(task)
+          pending.start(on: starter) {
+            let task = session.dataTask(with: urlRequest)
+            delegate.register(task, receiver)
+            return task
+          }
         }
       } onCancel: {
         pending.cancel()
@@ -179,6 +185,7 @@ public final class LakeClient: Sendable {
     let urlRequest = try prepare(request)
     if let log = configuration.debugLog { log(Self.describe(urlRequest)) }
     let pending = PendingTask()
+    let (session, body) = (self.session, request.body)
     let data: Data
     let urlResponse: URLResponse
     do {
@@ -192,15 +199,15 @@ public final class LakeClient: Sendable {
               continuation.resume(throwing: error ?? URLError(.badServerResponse))
             }
           }
-          let task: URLSessionTask
-          switch request.body {
-          case .none: task = session.dataTask(with: urlRequest, completionHandler: done)
-          case .data(let body):
-            task = session.uploadTask(with: urlRequest, from: body, completionHandler: done)
-          case .file(let url, _):
-            task = session.uploadTask(with: urlRequest, fromFile: url, completionHandler: done)
+          pending.start(on: starter) {
+            switch body {
+            case .none: session.dataTask(with: urlRequest, completionHandler: done)
+            case .data(let data):
+              session.uploadTask(with: urlRequest, from: data, completionHandler: done)
+            case .file(let url, _):
+              session.uploadTask(with: urlRequest, fromFile: url, completionHandler: done)
+            }
           }
-          pending.start(task)
         }
       } onCancel: {
         pending.cancel()

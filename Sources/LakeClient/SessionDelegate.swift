@@ -98,14 +98,18 @@ final class PendingTask: @unchecked Sendable {
   private var task: URLSessionTask?
   private var cancelled = false
 
-  /// Resumes the task, or cancels it at once if cancellation came first.
-  func start(_ task: URLSessionTask) {
-    lock.lock()
-    self.task = task
-    let cancelled = self.cancelled
-    lock.unlock()
-    task.resume()
-    if cancelled { Self.cancelLater(task) }
+  /// Creates the task with `make` on `queue` and resumes it there, or cancels it at once if
+  /// cancellation came first.
+  func start(on queue: DispatchQueue, _ make: @escaping @Sendable () -> URLSessionTask) {
+    queue.async {
+      let task = make()
+      self.lock.lock()
+      self.task = task
+      let cancelled = self.cancelled
+      self.lock.unlock()
+      task.resume()
+      if cancelled { Self.cancelLater(task) }
+    }
   }
 
   /// Cancels the task (now or when it starts) without waiting for the session.

@@ -82,16 +82,14 @@ struct BatchRunner {
       files: work.count, bytes: work.reduce(0) { $0 + $1.size },
       enabled: !transfer.quiet && !json && Terminal.stderrIsTerminal)
     defer { progress.finish() }
+    let folders = Folders()
     try await Parallel.forEach(work, limit: client.configuration.parallelism) { action in
       switch action {
       case .upload(let local, let uri, _):
         try await client.putObject(
           bucket: uri.bucket, key: uri.key, file: URL(fileURLWithPath: local), options: options)
       case .download(let uri, let local, _, let modified):
-        let folder = (local as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-          try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
+        try folders.create((local as NSString).deletingLastPathComponent)
         try await client.download(bucket: uri.bucket, key: uri.key, to: URL(fileURLWithPath: local))
         if let modified { Self.setModified(local, modified) }
       case .copy(let from, let to, _):
@@ -118,5 +116,24 @@ struct BatchRunner {
       tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
     var times = [time, time]
     _ = utimensat(AT_FDCWD, path, &times, 0)
+  }
+}
+
+/// Local folders a batch of downloads has made, so each is created (and stat'ed) once.
+final class Folders: @unchecked Sendable {
+  private let lock = NSLock()
+  private var made: Set<String> = []
+
+  /// Creates `path` and its parents unless this batch already did; "" is the current folder.
+  func create(_ path: String) throws {
+    guard !path.isEmpty else { return }
+    lock.lock()
+    let known = made.contains(path)
+    lock.unlock()
+    if known { return }
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    lock.lock()
+    made.insert(path)
+    lock.unlock()
   }
 }

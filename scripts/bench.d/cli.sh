@@ -50,6 +50,27 @@ t[l-resync]=$(timed l-resync "$LAKECTL" sync "$CLI/small" "s3://$BUCKET/cli/ls1/
 t[a-up]=$(timed a-up "${AWSCLI[@]}" s3 cp --recursive --quiet "$CLI/small" "s3://$BUCKET/cli/a/")
 t[a-down]=$(timed a-down "${AWSCLI[@]}" s3 cp --recursive --quiet "s3://$BUCKET/cli/l1/" "$CLI/dl-a")
 t[a-syncup]=$(timed a-syncup "${AWSCLI[@]}" s3 sync --quiet "$CLI/small" "s3://$BUCKET/cli/as/")
+# The floor under lakectl's small downloads: URLSession alone GETting the same objects
+# (presigned, so signed like lakectl's requests), 32 at once, writing nothing.
+swiftc -O -swift-version 6 "$ROOT/scripts/bench.d/urlsession-floor.swift" -o "$TMP/urlsession-floor" ||
+  die "cannot build the URLSession floor program"
+python3 - "$LAKE" "$AK" "$SK" "$BUCKET" "$CLI/small" >"$TMP/floor-urls" <<'PY'
+import os, sys
+import boto3
+from botocore.config import Config
+endpoint, access, secret, bucket, root = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access,
+                  aws_secret_access_key=secret, region_name="us-east-1",
+                  config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+for folder, _, names in sorted(os.walk(root)):
+    for name in sorted(names):
+        key = "cli/l1/" + os.path.relpath(os.path.join(folder, name), root)
+        print(s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
+                                        ExpiresIn=3600))
+PY
+for run in 1 2; do
+  t[f-down-$run]=$(timed f-down-$run "$TMP/urlsession-floor" "$TMP/floor-urls" 32)
+done
 per_s() { calc "$CLI_FILES / $1" 0; }
 for op in up down syncup syncdown; do
   l=$(median "${t[l-$op-1]}" "${t[l-$op-2]}")
@@ -63,6 +84,9 @@ for op in up down syncup syncdown; do
     record "  aws cli $label" "$(per_s "${t[a-$op]}")" files/s "$(per_s "$s")" info
   fi
 done
+f=$(median "${t[f-down-1]}" "${t[f-down-2]}")
+record "  URLSession alone: the same GETs, nothing written (vs s5cmd cp -r down)" "$(per_s "$f")" files/s \
+  "$(per_s "$(median "${t[s-down-1]}" "${t[s-down-2]}")")" info
 record "  lakectl sync with nothing to do ($CLI_FILES files)" "$(calc "${t[l-resync]}" 2)" s - info
 rm -rf "$CLI"/dl-* "$CLI"/sl* "$CLI"/ss*
 
