@@ -8,6 +8,8 @@ public struct SigV4Signer: Sendable {
   public var secretKey: String
   public var region: String
   public var service: String
+  /// Derived keys, so a signer used for many requests derives each day's key once.
+  private let signingKeys = SigningKeyCache()
 
   public init(
     accessKey: String, secretKey: String, region: String = "us-east-1", service: String = "s3"
@@ -39,10 +41,8 @@ public struct SigV4Signer: Sendable {
       method: method, canonicalURI: SigV4.canonicalURI(rawPath: rawPath) ?? rawPath,
       canonicalQuery: SigV4.canonicalQuery(URIEncoding.parseQuery(rawQuery) ?? []),
       headers: all, signedHeaders: signed, payloadHash: payloadHash)
-    let key = SigV4.signingKey(
-      secret: secretKey, date: S3Date.scopeDate(date), region: region, service: service)
     let signature = SigV4.signature(
-      signingKey: key,
+      keyed: signingKey(date).keyed,
       stringToSign: SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical))
     all.append(
       (
@@ -71,11 +71,16 @@ public struct SigV4Signer: Sendable {
       method: method, canonicalURI: SigV4.canonicalURI(rawPath: rawPath) ?? rawPath,
       canonicalQuery: canonicalQuery, headers: [("host", host)], signedHeaders: ["host"],
       payloadHash: SigV4.unsignedPayload)
-    let key = SigV4.signingKey(
-      secret: secretKey, date: S3Date.scopeDate(date), region: region, service: service)
     let signature = SigV4.signature(
-      signingKey: key,
+      keyed: signingKey(date).keyed,
       stringToSign: SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical))
     return canonicalQuery + "&X-Amz-Signature=" + signature
+  }
+
+  /// The signing key for `date`'s day, derived once per day.
+  private func signingKey(_ date: Date) -> SigningKeyCache.Entry {
+    signingKeys.key(
+      accessKey: accessKey, secret: secretKey, date: S3Date.scopeDate(date), region: region,
+      service: service)
   }
 }

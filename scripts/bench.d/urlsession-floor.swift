@@ -20,6 +20,12 @@ else {
 let urls = list.split(separator: "\n").compactMap { URL(string: String($0)) }
 let configuration = URLSessionConfiguration.ephemeral
 configuration.httpMaximumConnectionsPerHost = concurrency
+// As LakeClient configures its session: no cache (corelibs would scan its cache folder on every
+// request) and no cookies.
+configuration.urlCache = nil
+configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+configuration.httpCookieAcceptPolicy = .never
+configuration.httpShouldSetCookies = false
 let session = URLSession(configuration: configuration)
 let slots = DispatchSemaphore(value: concurrency)
 let all = DispatchGroup()
