@@ -311,3 +311,5 @@ ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset) {
 }
 
 int lake_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+
+int lake_set_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }

@@ -142,6 +142,9 @@ int lake_cpu_count(void);
 /// Returns 1 on success, 0 otherwise.
 int lake_set_mmap_threshold(int bytes);
 
+/// Caps the number of malloc arenas (mallopt M_ARENA_MAX). Returns 1 on success, 0 otherwise.
+int lake_set_arena_max(int arenas);
+
 #ifdef __cplusplus
 }
 #endif
