@@ -30,28 +30,10 @@ timed() {
 rss_mib() { calc "$(col 2 <"$TMP/time-$1") / 1024" 1; }
 count_keys() { "$LAKECTL" ls -r "s3://$BUCKET/$1" | wc -l; }
 
-# Many small files: up (cp -r), down (cp -r), then sync up and down into fresh places.
-declare -A t
-for run in 1 2; do
-  t[l-up-$run]=$(timed l-up-$run "$LAKECTL" cp -r -q "$CLI/small" "s3://$BUCKET/cli/l$run/")
-  t[s-up-$run]=$(timed s-up-$run "${S5[@]}" cp "$CLI/small/*" "s3://$BUCKET/cli/s$run/")
-  t[l-down-$run]=$(timed l-down-$run "$LAKECTL" cp -r -q "s3://$BUCKET/cli/l1/" "$CLI/dl-l$run")
-  t[s-down-$run]=$(timed s-down-$run "${S5[@]}" cp "s3://$BUCKET/cli/l1/*" "$CLI/dl-s$run/")
-  t[l-syncup-$run]=$(timed l-syncup-$run "$LAKECTL" sync -q "$CLI/small" "s3://$BUCKET/cli/ls$run/")
-  t[s-syncup-$run]=$(timed s-syncup-$run "${S5[@]}" sync "$CLI/small/" "s3://$BUCKET/cli/ss$run/")
-  t[l-syncdown-$run]=$(timed l-syncdown-$run "$LAKECTL" sync -q "s3://$BUCKET/cli/l1/" "$CLI/sl$run")
-  t[s-syncdown-$run]=$(timed s-syncdown-$run "${S5[@]}" sync "s3://$BUCKET/cli/l1/*" "$CLI/ss$run/")
-done
-[ "$(count_keys cli/l1/)" = "$CLI_FILES" ] || die "lakectl uploaded $(count_keys cli/l1/) of $CLI_FILES files"
-diff -rq "$CLI/small" "$CLI/dl-l1" >/dev/null || die "lakectl's download differs from the source"
-diff -rq "$CLI/small" "$CLI/sl1" >/dev/null || die "lakectl's sync down differs from the source"
-t[l-resync]=$(timed l-resync "$LAKECTL" sync "$CLI/small" "s3://$BUCKET/cli/ls1/")
-[ -z "$("$LAKECTL" sync "$CLI/small" "s3://$BUCKET/cli/ls1/")" ] || die "a second sync had work to do"
-t[a-up]=$(timed a-up "${AWSCLI[@]}" s3 cp --recursive --quiet "$CLI/small" "s3://$BUCKET/cli/a/")
-t[a-down]=$(timed a-down "${AWSCLI[@]}" s3 cp --recursive --quiet "s3://$BUCKET/cli/l1/" "$CLI/dl-a")
-t[a-syncup]=$(timed a-syncup "${AWSCLI[@]}" s3 sync --quiet "$CLI/small" "s3://$BUCKET/cli/as/")
 # The floor under lakectl's small downloads: URLSession alone GETting the same objects
-# (presigned, so signed like lakectl's requests), 32 at once, writing nothing.
+# (presigned, so signed like lakectl's requests), 32 at once, writing nothing; then the same
+# with s5cmd's file work added (temporary file, write, rename) and nothing else. They run in
+# turn with the downloads below; the URLs name the keys lakectl's first upload creates.
 swiftc -O -swift-version 6 "$ROOT/scripts/bench.d/urlsession-floor.swift" -o "$TMP/urlsession-floor" ||
   die "cannot build the URLSession floor program"
 python3 - "$LAKE" "$AK" "$SK" "$BUCKET" "$CLI/small" >"$TMP/floor-urls" <<'PY'
@@ -68,9 +50,29 @@ for folder, _, names in sorted(os.walk(root)):
         print(s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
                                         ExpiresIn=3600))
 PY
+# Many small files: up (cp -r), down (cp -r), then sync up and down into fresh places.
+declare -A t
 for run in 1 2; do
+  t[l-up-$run]=$(timed l-up-$run "$LAKECTL" cp -r -q "$CLI/small" "s3://$BUCKET/cli/l$run/")
+  t[s-up-$run]=$(timed s-up-$run "${S5[@]}" cp "$CLI/small/*" "s3://$BUCKET/cli/s$run/")
+  t[l-down-$run]=$(timed l-down-$run "$LAKECTL" cp -r -q "s3://$BUCKET/cli/l1/" "$CLI/dl-l$run")
+  t[s-down-$run]=$(timed s-down-$run "${S5[@]}" cp "s3://$BUCKET/cli/l1/*" "$CLI/dl-s$run/")
   t[f-down-$run]=$(timed f-down-$run "$TMP/urlsession-floor" "$TMP/floor-urls" 32)
+  mkdir -p "$CLI/fw-$run"
+  t[fw-down-$run]=$(timed fw-down-$run "$TMP/urlsession-floor" "$TMP/floor-urls" 32 "$CLI/fw-$run")
+  t[l-syncup-$run]=$(timed l-syncup-$run "$LAKECTL" sync -q "$CLI/small" "s3://$BUCKET/cli/ls$run/")
+  t[s-syncup-$run]=$(timed s-syncup-$run "${S5[@]}" sync "$CLI/small/" "s3://$BUCKET/cli/ss$run/")
+  t[l-syncdown-$run]=$(timed l-syncdown-$run "$LAKECTL" sync -q "s3://$BUCKET/cli/l1/" "$CLI/sl$run")
+  t[s-syncdown-$run]=$(timed s-syncdown-$run "${S5[@]}" sync "s3://$BUCKET/cli/l1/*" "$CLI/ss$run/")
 done
+[ "$(count_keys cli/l1/)" = "$CLI_FILES" ] || die "lakectl uploaded $(count_keys cli/l1/) of $CLI_FILES files"
+diff -rq "$CLI/small" "$CLI/dl-l1" >/dev/null || die "lakectl's download differs from the source"
+diff -rq "$CLI/small" "$CLI/sl1" >/dev/null || die "lakectl's sync down differs from the source"
+t[l-resync]=$(timed l-resync "$LAKECTL" sync "$CLI/small" "s3://$BUCKET/cli/ls1/")
+[ -z "$("$LAKECTL" sync "$CLI/small" "s3://$BUCKET/cli/ls1/")" ] || die "a second sync had work to do"
+t[a-up]=$(timed a-up "${AWSCLI[@]}" s3 cp --recursive --quiet "$CLI/small" "s3://$BUCKET/cli/a/")
+t[a-down]=$(timed a-down "${AWSCLI[@]}" s3 cp --recursive --quiet "s3://$BUCKET/cli/l1/" "$CLI/dl-a")
+t[a-syncup]=$(timed a-syncup "${AWSCLI[@]}" s3 sync --quiet "$CLI/small" "s3://$BUCKET/cli/as/")
 per_s() { calc "$CLI_FILES / $1" 0; }
 for op in up down syncup syncdown; do
   l=$(median "${t[l-$op-1]}" "${t[l-$op-2]}")
@@ -84,11 +86,15 @@ for op in up down syncup syncdown; do
     record "  aws cli $label" "$(per_s "${t[a-$op]}")" files/s "$(per_s "$s")" info
   fi
 done
+s_down=$(per_s "$(median "${t[s-down-1]}" "${t[s-down-2]}")")
 f=$(median "${t[f-down-1]}" "${t[f-down-2]}")
 record "  URLSession alone: the same GETs, nothing written (vs s5cmd cp -r down)" "$(per_s "$f")" files/s \
-  "$(per_s "$(median "${t[s-down-1]}" "${t[s-down-2]}")")" info
+  "$s_down" info
+f=$(median "${t[fw-down-1]}" "${t[fw-down-2]}")
+record "  URLSession + s5cmd's file work, no signing (vs s5cmd cp -r down)" "$(per_s "$f")" files/s \
+  "$s_down" info
 record "  lakectl sync with nothing to do ($CLI_FILES files)" "$(calc "${t[l-resync]}" 2)" s - info
-rm -rf "$CLI"/dl-* "$CLI"/sl* "$CLI"/ss*
+rm -rf "$CLI"/dl-* "$CLI"/sl* "$CLI"/ss* "$CLI"/fw-*
 
 # One big file, up and down.
 [ -f "${BIG:-}" ] || {

@@ -1,9 +1,11 @@
 // The cli phase's reference for what URLSession alone costs: GETs every URL listed in a file
-// (presigned, so no signing work here), N at once on one session, and keeps nothing. lakectl
-// sends its requests through the same FoundationNetworking URLSession, so this is the floor
-// under any small-file download it does. Built by scripts/bench.d/cli.sh with `swiftc -O`.
+// (presigned, so no signing work here), N at once on one session. lakectl sends its requests
+// through the same FoundationNetworking URLSession, so this is the floor under any small-file
+// download it does. With DIR, each body is also written as s5cmd writes a download (a new
+// temporary file, write, close, rename into place), straight from the completion handler: the
+// least a downloader must add. Built by scripts/bench.d/cli.sh with `swiftc -O`.
 //
-//   urlsession-floor URLS_FILE CONCURRENCY
+//   urlsession-floor URLS_FILE CONCURRENCY [DIR]
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -11,12 +13,15 @@ import Foundation
 #endif
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3, let list = try? String(contentsOfFile: arguments[1], encoding: .utf8),
+guard arguments.count == 3 || arguments.count == 4,
+  let list = try? String(contentsOfFile: arguments[1], encoding: .utf8),
   let concurrency = Int(arguments[2]), concurrency > 0
 else {
-  FileHandle.standardError.write(Data("usage: urlsession-floor URLS_FILE CONCURRENCY\n".utf8))
+  FileHandle.standardError.write(
+    Data("usage: urlsession-floor URLS_FILE CONCURRENCY [DIR]\n".utf8))
   exit(2)
 }
+let folder = arguments.count == 4 ? arguments[3] : nil
 let urls = list.split(separator: "\n").compactMap { URL(string: String($0)) }
 let configuration = URLSessionConfiguration.ephemeral
 configuration.httpMaximumConnectionsPerHost = concurrency
@@ -30,11 +35,15 @@ let session = URLSession(configuration: configuration)
 let slots = DispatchSemaphore(value: concurrency)
 let all = DispatchGroup()
 let failures = Failures()
-for url in urls {
+for (index, url) in urls.enumerated() {
   slots.wait()
   all.enter()
-  session.dataTask(with: url) { _, response, error in
-    if error != nil || (response as? HTTPURLResponse)?.statusCode != 200 { failures.add() }
+  session.dataTask(with: url) { data, response, error in
+    if error != nil || (response as? HTTPURLResponse)?.statusCode != 200 {
+      failures.add()
+    } else if let folder, !Files.write(data ?? Data(), to: "\(folder)/\(index)") {
+      failures.add()
+    }
     slots.signal()
     all.leave()
   }.resume()
@@ -43,6 +52,18 @@ all.wait()
 if failures.count > 0 {
   FileHandle.standardError.write(Data("\(failures.count) of \(urls.count) GETs failed\n".utf8))
   exit(1)
+}
+
+enum Files {
+  /// Writes `data` to a new temporary file beside `path` and renames it into place.
+  static func write(_ data: Data, to path: String) -> Bool {
+    let temporary = path + ".tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { return false }
+    let written = data.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    close(fd)
+    return written == data.count && rename(temporary, path) == 0
+  }
 }
 
 final class Failures: @unchecked Sendable {
