@@ -44,6 +44,9 @@ let package = Package(
     ),
     // The TOML subset of the server's configuration file and the client's profile file.
     .target(name: "LakeTOML"),
+    // The data-lake query model shared by the server, LakeClient and lakectl: datasets and
+    // Hive partition values from keys, typed partition values. Pure Swift, no Foundation.
+    .target(name: "LakeQuery"),
     // The Swift client library: URLSession (FoundationNetworking), SigV4 and the S3 documents
     // of LakeS3; nothing of the server.
     .target(
@@ -96,6 +99,7 @@ let package = Package(
     .testTarget(name: "LakeHTTPTests", dependencies: ["LakeHTTP", "CLakeSystem"]),
     .testTarget(name: "LakeCoreTests", dependencies: ["LakeCore"]),
     .testTarget(name: "LakeS3Tests", dependencies: ["LakeS3"]),
+    .testTarget(name: "LakeQueryTests", dependencies: ["LakeQuery"]),
     .testTarget(name: "LakeServerTests", dependencies: ["LakeServer", "LakeS3"]),
     .testTarget(
       name: "LakeClientTests",
@@ -111,6 +115,6 @@ if Context.environment["LAKESTORE_FUZZ"] == "1" {
   package.targets.append(
     .executableTarget(
       name: "LakeFuzz",
-      dependencies: ["LakeHTTP", "LakeS3", "LakeCore", "LakeServer"]
+      dependencies: ["LakeHTTP", "LakeS3", "LakeCore", "LakeServer", "LakeQuery"]
     ))
 }

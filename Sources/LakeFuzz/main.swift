@@ -23,6 +23,7 @@ let allTargets: [FuzzTarget] = [
   keyPathTarget,
   rangeETagTarget,
   writeHeadersTarget,
+  datasetPathTarget,
 ]
 
 @_silgen_name("LLVMFuzzerRunDriver")
