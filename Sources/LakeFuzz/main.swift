@@ -24,6 +24,7 @@ let allTargets: [FuzzTarget] = [
   rangeETagTarget,
   writeHeadersTarget,
   datasetPathTarget,
+  dataFormatTarget,
 ]
 
 @_silgen_name("LLVMFuzzerRunDriver")

@@ -1,0 +1,167 @@
+/// What an object holds, as the catalog records it: a structured format it can read
+/// statistics from, or unstructured bytes.
+public enum DataFormat: String, Sendable, Hashable, CaseIterable {
+  case parquet
+  case csv
+  case tsv
+  /// JSON lines: one JSON object per line.
+  case jsonLines = "jsonl"
+  /// Anything else: images, logs, binaries.
+  case unstructured
+}
+
+/// A format decided from an object's first bytes (and its key's suffix where the bytes cannot
+/// tell), with the content type to report.
+public struct FormatGuess: Sendable, Hashable {
+  public var format: DataFormat
+  /// True for a gzip stream; `format` is then what the key's inner suffix names
+  /// (`part-0.csv.gz`), or `unstructured`.
+  public var gzip: Bool
+  public var contentType: String
+
+  /// How many leading bytes `detect` looks at; fewer are fine for small objects.
+  public static let sniffLength = 8192
+
+  /// Decides from `head` (the object's first bytes, up to ``sniffLength``) and, for gzip
+  /// streams whose content it cannot read, from the key's suffix. `complete` says that `head`
+  /// is the whole object, so a last line without a newline is a whole line.
+  public static func detect(key: String, head: some Collection<UInt8>, complete: Bool)
+    -> FormatGuess
+  {
+    let bytes = Array(head.prefix(sniffLength))
+    if bytes.starts(with: Array("PAR1".utf8)) {
+      return FormatGuess(
+        format: .parquet, gzip: false, contentType: "application/vnd.apache.parquet")
+    }
+    if bytes.starts(with: [0x1F, 0x8B]) {
+      let name = key.lowercased()
+      let inner = name.hasSuffix(".gz") ? Self.suffixFormat(String(name.dropLast(3))) : nil
+      return FormatGuess(
+        format: inner ?? .unstructured, gzip: true, contentType: "application/gzip")
+    }
+    for (magic, type) in Self.magics where bytes.starts(with: magic) {
+      return FormatGuess(format: .unstructured, gzip: false, contentType: type)
+    }
+    guard let text = TextSample(bytes, complete: complete) else {
+      return FormatGuess(
+        format: .unstructured, gzip: false, contentType: "application/octet-stream")
+    }
+    if text.isJSONLines {
+      return FormatGuess(format: .jsonLines, gzip: false, contentType: "application/x-ndjson")
+    }
+    if let delimiter = text.consistentDelimiter {
+      return delimiter == UInt8(ascii: "\t")
+        ? FormatGuess(format: .tsv, gzip: false, contentType: "text/tab-separated-values")
+        : FormatGuess(format: .csv, gzip: false, contentType: "text/csv")
+    }
+    return FormatGuess(format: .unstructured, gzip: false, contentType: "text/plain; charset=utf-8")
+  }
+
+  /// The structured format a file name's suffix names, if any.
+  static func suffixFormat(_ name: String) -> DataFormat? {
+    if name.hasSuffix(".csv") { return .csv }
+    if name.hasSuffix(".tsv") || name.hasSuffix(".tab") { return .tsv }
+    if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") || name.hasSuffix(".json") {
+      return .jsonLines
+    }
+    return nil
+  }
+
+  /// Leading bytes of common unstructured formats.
+  static let magics: [([UInt8], String)] = [
+    ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "image/png"),
+    ([0xFF, 0xD8, 0xFF], "image/jpeg"),
+    (Array("GIF87a".utf8), "image/gif"),
+    (Array("GIF89a".utf8), "image/gif"),
+    (Array("%PDF-".utf8), "application/pdf"),
+    ([0x50, 0x4B, 0x03, 0x04], "application/zip"),
+  ]
+}
+
+/// The whole lines of a text sample: UTF-8 without NUL bytes, a BOM skipped.
+struct TextSample {
+  let lines: [ArraySlice<UInt8>]
+
+  /// Nil unless `bytes` are text; a cut-off last line (when not `complete`) is dropped, as is
+  /// a cut-off UTF-8 sequence at the end.
+  init?(_ bytes: [UInt8], complete: Bool) {
+    var body = bytes[...]
+    if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+    guard !body.contains(0) else { return nil }
+    var split = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    if !complete || split.last?.isEmpty == true { split.removeLast() }
+    let whole = split.map { $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0 }
+    for line in whole where String(validating: line, as: UTF8.self) == nil { return nil }
+    lines = whole.filter { !$0.isEmpty }
+    guard !lines.isEmpty else { return nil }
+  }
+
+  /// Every line is a JSON object: it starts with `{` and ends with `}` after blanks, and its
+  /// brackets and strings balance.
+  var isJSONLines: Bool {
+    lines.allSatisfy { line in
+      let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+      guard let first = line.first(where: { !blank($0) }),
+        let last = line.last(where: { !blank($0) })
+      else { return false }
+      return first == UInt8(ascii: "{") && last == UInt8(ascii: "}") && Self.balanced(line)
+    }
+  }
+
+  /// `,`, `\t`, `;` or `|`, whichever splits every line (outside double quotes) into the same
+  /// number of fields, at least two, over at least two lines.
+  var consistentDelimiter: UInt8? {
+    guard lines.count >= 2 else { return nil }
+    for delimiter in [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "|")] {
+      let counts = lines.map { Self.fields($0, delimiter) }
+      guard let first = counts.first, first >= 2, counts.allSatisfy({ $0 == first }) else {
+        continue
+      }
+      return delimiter
+    }
+    return nil
+  }
+
+  /// Fields of a CSV line split at `delimiter`, quotes respected; 0 when a quote is left open.
+  static func fields(_ line: ArraySlice<UInt8>, _ delimiter: UInt8) -> Int {
+    var count = 1
+    var quoted = false
+    for byte in line {
+      if byte == UInt8(ascii: "\"") {
+        quoted.toggle()
+      } else if byte == delimiter, !quoted {
+        count += 1
+      }
+    }
+    return quoted ? 0 : count
+  }
+
+  /// Brackets and braces nest and close outside strings (with `\` escapes).
+  static func balanced(_ line: ArraySlice<UInt8>) -> Bool {
+    var stack: [UInt8] = []
+    var inString = false
+    var escaped = false
+    for byte in line {
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "{"), UInt8(ascii: "["): stack.append(byte)
+      case UInt8(ascii: "}"):
+        guard stack.popLast() == UInt8(ascii: "{") else { return false }
+      case UInt8(ascii: "]"):
+        guard stack.popLast() == UInt8(ascii: "[") else { return false }
+      default: break
+      }
+    }
+    return stack.isEmpty && !inString
+  }
+}
