@@ -45,8 +45,8 @@ let package = Package(
     // The TOML subset of the server's configuration file and the client's profile file.
     .target(name: "LakeTOML"),
     // The data-lake query model shared by the server, LakeClient and lakectl: datasets and
-    // Hive partition values from keys, typed partition values. Pure Swift, no Foundation.
-    .target(name: "LakeQuery"),
+    // Hive partition values from keys, typed partition values, formats from content.
+    .target(name: "LakeQuery", dependencies: ["LakeS3"]),
     // The Swift client library: URLSession (FoundationNetworking), SigV4 and the S3 documents
     // of LakeS3; nothing of the server.
     .target(

@@ -1,3 +1,5 @@
+import LakeS3
+
 /// One Hive-style partition value taken from a key: `year=2024` is `year` = `"2024"`.
 public struct PartitionValue: Sendable, Hashable {
   /// The column name, percent-decoded.
@@ -21,8 +23,8 @@ public struct PartitionValue: Sendable, Hashable {
 /// file's folder when there is none (`logs/2024/app.log` is dataset `logs/2024`); `""` is the
 /// bucket's root. Every `name=value` folder after the dataset is a partition value (folders
 /// without `=` among them are skipped, a name seen twice keeps its first value); names and
-/// values are percent-decoded as Hive escapes them (`%3A` is `:`), and the file name never
-/// counts, even with an `=` in it.
+/// values are percent-decoded as Hive escapes them (`%3A` is `:`; a name or value with a
+/// malformed escape stays as written), and the file name never counts, even with an `=` in it.
 public struct DatasetPath: Sendable, Hashable {
   /// The dataset: folders before the first partition folder, joined with `/`.
   public var dataset: String
@@ -57,42 +59,14 @@ public struct DatasetPath: Sendable, Hashable {
     guard let equals = segment.firstIndex(of: "="), equals != segment.startIndex else {
       return nil
     }
-    let name = PercentDecoding.decode(segment[..<equals])
-    let value = PercentDecoding.decode(segment[segment.index(after: equals)...])
+    let name = decoded(segment[..<equals])
+    let value = decoded(segment[segment.index(after: equals)...])
     return PartitionValue(name: name, value: value == PartitionValue.nullMarker ? nil : value)
   }
-}
 
-/// Hive's escaping of partition names and values: `%` followed by two hex digits.
-enum PercentDecoding {
-  /// `text` with every `%XX` replaced by its byte; a `%` without two hex digits stays as it
-  /// is, and so does the whole text when the decoded bytes are not UTF-8.
-  static func decode(_ text: Substring) -> String {
-    guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
-    let bytes = Array(text.utf8)
-    var decoded: [UInt8] = []
-    decoded.reserveCapacity(bytes.count)
-    var index = 0
-    while index < bytes.count {
-      if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-        let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-      {
-        decoded.append(high << 4 | low)
-        index += 3
-      } else {
-        decoded.append(bytes[index])
-        index += 1
-      }
-    }
-    return String(validating: decoded, as: UTF8.self) ?? String(text)
-  }
-
-  private static func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
-    }
+  /// Hive's escaping (`%XY`, no `+` for space) undone; text with a malformed escape, or that
+  /// decodes to bytes that are not UTF-8, stays as written.
+  private static func decoded(_ text: Substring) -> String {
+    URIEncoding.decode(text, plusIsSpace: false) ?? String(text)
   }
 }
