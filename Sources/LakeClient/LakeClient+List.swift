@@ -72,22 +72,28 @@ public struct ListPages: AsyncSequence, Sendable {
   }
 }
 
-/// The objects of a listing, page after page, as one sequence.
-public struct ObjectListing: AsyncSequence, Sendable {
-  public typealias Element = ObjectSummary
+/// Entries of a listing's pages (its objects, or its common prefixes), page after page, as one
+/// sequence.
+public struct ListingEntries<Entry: Sendable>: AsyncSequence, Sendable {
+  public typealias Element = Entry
   let pages: ListPages
+  /// The entries this sequence takes from a page.
+  let entries: @Sendable (ListPage) -> [Entry]
 
-  public func makeAsyncIterator() -> Iterator { Iterator(pages: pages.makeAsyncIterator()) }
+  public func makeAsyncIterator() -> Iterator {
+    Iterator(pages: pages.makeAsyncIterator(), entries: entries)
+  }
 
   public struct Iterator: AsyncIteratorProtocol {
     var pages: ListPages.Iterator
-    var buffer: [ObjectSummary] = []
+    let entries: @Sendable (ListPage) -> [Entry]
+    var buffer: [Entry] = []
     var index = 0
 
-    public mutating func next() async throws(LakeClientError) -> ObjectSummary? {
+    public mutating func next() async throws(LakeClientError) -> Entry? {
       while index == buffer.count {
         guard let page = try await pages.next() else { return nil }
-        buffer = page.objects
+        buffer = entries(page)
         index = 0
       }
       defer { index += 1 }
@@ -95,30 +101,12 @@ public struct ObjectListing: AsyncSequence, Sendable {
     }
   }
 }
+
+/// The objects of a listing, page after page, as one sequence.
+public typealias ObjectListing = ListingEntries<ObjectSummary>
 
 /// The common prefixes of a delimited listing (partitions, "directories"), as one sequence.
-public struct PrefixListing: AsyncSequence, Sendable {
-  public typealias Element = String
-  let pages: ListPages
-
-  public func makeAsyncIterator() -> Iterator { Iterator(pages: pages.makeAsyncIterator()) }
-
-  public struct Iterator: AsyncIteratorProtocol {
-    var pages: ListPages.Iterator
-    var buffer: [String] = []
-    var index = 0
-
-    public mutating func next() async throws(LakeClientError) -> String? {
-      while index == buffer.count {
-        guard let page = try await pages.next() else { return nil }
-        buffer = page.commonPrefixes
-        index = 0
-      }
-      defer { index += 1 }
-      return buffer[index]
-    }
-  }
-}
+public typealias PrefixListing = ListingEntries<String>
 
 extension LakeClient {
   /// The listing's pages (ListObjectsV2, up to `pageSize` entries each), fetched lazily.
@@ -141,8 +129,9 @@ extension LakeClient {
     bucket: String, prefix: String = "", delimiter: String? = nil, startAfter: String? = nil
   ) -> ObjectListing {
     ObjectListing(
-      pages: listPages(bucket: bucket, prefix: prefix, delimiter: delimiter, startAfter: startAfter)
-    )
+      pages: listPages(
+        bucket: bucket, prefix: prefix, delimiter: delimiter, startAfter: startAfter),
+      entries: \.objects)
   }
 
   /// The prefixes one level below `prefix` (up to the next `delimiter`): the partitions of a
@@ -150,6 +139,8 @@ extension LakeClient {
   public func commonPrefixes(bucket: String, prefix: String = "", delimiter: String = "/")
     -> PrefixListing
   {
-    PrefixListing(pages: listPages(bucket: bucket, prefix: prefix, delimiter: delimiter))
+    PrefixListing(
+      pages: listPages(bucket: bucket, prefix: prefix, delimiter: delimiter),
+      entries: \.commonPrefixes)
   }
 }
