@@ -61,7 +61,7 @@ extension LakeClient {
     request.signsPayload = false
     let response = try await send(request)
     return UploadedPart(
-      partNumber: partNumber, etag: ObjectHead.unquoted(response.header("etag") ?? ""),
+      partNumber: partNumber, etag: ETag.unquote(response.header("etag") ?? ""),
       checksum: checksum, size: Int64(data.count))
   }
 
@@ -102,7 +102,7 @@ extension LakeClient {
       // from any root but an error.
       if let root = try? XMLReader.parse(Array(response.body)), let etag = root.child("ETag") {
         return PutResult(
-          etag: ObjectHead.unquoted(etag.text), checksum: checksum?.value, size: size)
+          etag: ETag.unquote(etag.text), checksum: checksum?.value, size: size)
       }
       throw .invalidResponse("CompleteMultipartUpload answered no result: \(error)")
     }

@@ -18,7 +18,7 @@ extension LakeClient {
     let response = try await send(
       S3Request("PUT", bucket: bucket, key: key, headers: headers, body: .data(data)))
     return PutResult(
-      etag: ObjectHead.unquoted(response.header("etag") ?? ""), checksum: checksum,
+      etag: ETag.unquote(response.header("etag") ?? ""), checksum: checksum,
       size: Int64(data.count))
   }
 
@@ -55,14 +55,14 @@ extension LakeClient {
       S3Request("PUT", bucket: bucket, key: key, headers: headers, body: .file(file, length: size)))
     progress?(TransferProgress(bytesDone: size, bytesTotal: size))
     return PutResult(
-      etag: ObjectHead.unquoted(response.header("etag") ?? ""), checksum: checksum, size: size)
+      etag: ETag.unquote(response.header("etag") ?? ""), checksum: checksum, size: size)
   }
 
   /// The headers of a PUT with `options`, conditions included.
   func putHeaders(_ options: PutOptions) -> [(name: String, value: String)] {
     var headers = options.headers
     if let ifNoneMatch = options.ifNoneMatch { headers.append(("if-none-match", ifNoneMatch)) }
-    if let ifMatch = options.ifMatch { headers.append(("if-match", Self.quotedETag(ifMatch))) }
+    if let ifMatch = options.ifMatch { headers.append(("if-match", ETag.quoted(ifMatch))) }
     return headers
   }
 
@@ -85,7 +85,7 @@ extension LakeClient {
   )] {
     var headers: [(name: String, value: String)] = []
     if let range { headers.append(("range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
-    if let ifMatch { headers.append(("if-match", quotedETag(ifMatch))) }
+    if let ifMatch { headers.append(("if-match", ETag.quoted(ifMatch))) }
     return headers
   }
 
@@ -149,10 +149,6 @@ extension LakeClient {
     } catch {
       throw .invalidResponse("CopyObject answered no CopyObjectResult: \(error)")
     }
-  }
-
-  static func quotedETag(_ etag: String) -> String {
-    etag == "*" || etag.hasPrefix("\"") ? etag : "\"\(etag)\""
   }
 }
 

@@ -153,7 +153,7 @@ extension LakeClient {
         S3Request("PUT", bucket: bucket, key: key, headers: headers, body: .data(buffer)))
       progress?(TransferProgress(bytesDone: Int64(buffer.count), bytesTotal: Int64(buffer.count)))
       return PutResult(
-        etag: ObjectHead.unquoted(response.header("etag") ?? ""), checksum: checksum,
+        etag: ETag.unquote(response.header("etag") ?? ""), checksum: checksum,
         size: Int64(buffer.count))
     }
     let counter = ProgressCounter(total: nil, report: progress)

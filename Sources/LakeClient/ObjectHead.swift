@@ -41,7 +41,7 @@ public struct ObjectHead: Sendable, Equatable {
     }
     guard let size else { throw .invalidResponse("the answer gives no object size") }
     self.size = size
-    self.etag = Self.unquoted(headers["etag"] ?? "")
+    self.etag = ETag.unquote(headers["etag"] ?? "")
     self.lastModified = headers["last-modified"].flatMap(S3Date.parseHTTPDate)
     self.contentType = headers["content-type"]
     var metadata: [String: String] = [:]
@@ -57,15 +57,6 @@ public struct ObjectHead: Sendable, Equatable {
     self.metadata = metadata
     self.checksums = checksums
     self.checksumType = headers["x-amz-checksum-type"]
-  }
-
-  static func unquoted(_ etag: String) -> String {
-    var text = Substring(etag)
-    if text.hasPrefix("W/") { text = text.dropFirst(2) }
-    if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") {
-      text = text.dropFirst().dropLast()
-    }
-    return String(text)
   }
 }
 

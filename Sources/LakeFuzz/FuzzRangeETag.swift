@@ -1,4 +1,5 @@
 import Foundation
+import LakeS3
 
 @testable import LakeServer
 

@@ -119,24 +119,6 @@ extension S3Error {
   }
 }
 
-enum ETag {
-  /// Strips the quotes (and a weak `W/` prefix) from an entity tag.
-  static func unquote(_ text: String) -> String {
-    var t = text.trimmingCharacters(in: .whitespaces)
-    if t.hasPrefix("W/") { t = String(t.dropFirst(2)) }
-    if t.hasPrefix("\""), t.hasSuffix("\""), t.count >= 2 { t = String(t.dropFirst().dropLast()) }
-    return t
-  }
-
-  /// True when a comma-separated If-Match / If-None-Match list names `etag` or is `*`.
-  static func listMatches(_ header: String, etag: String) -> Bool {
-    header.split(separator: ",").contains { item in
-      let v = item.trimmingCharacters(in: .whitespaces)
-      return v == "*" || unquote(v) == etag
-    }
-  }
-}
-
 /// The payload SHA-256 of a signed upload, fed by the object writer (possibly on its hashing
 /// thread; the writer orders every access, see `ObjectDigest`).
 final class SHA256Digest: ObjectDigest, @unchecked Sendable {

@@ -1,3 +1,4 @@
+import LakeS3
 import XCTest
 
 @testable import LakeServer
