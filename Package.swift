@@ -30,7 +30,7 @@ let package = Package(
     .target(
       name: "LakeCore",
       dependencies: [
-        "CLakeSystem", "CSQLite",
+        "CLakeSystem", "CSQLite", "LakeQuery",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
       ]

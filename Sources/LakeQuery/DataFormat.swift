@@ -19,6 +19,12 @@ public struct FormatGuess: Sendable, Hashable {
   public var gzip: Bool
   public var contentType: String
 
+  public init(format: DataFormat, gzip: Bool, contentType: String) {
+    self.format = format
+    self.gzip = gzip
+    self.contentType = contentType
+  }
+
   /// How many leading bytes `detect` looks at; fewer are fine for small objects.
   public static let sniffLength = 8192
 

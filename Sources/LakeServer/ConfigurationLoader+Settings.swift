@@ -185,6 +185,12 @@ extension ConfigurationLoader {
       defaultValue: "1024"
     ) { c, v throws(ConfigurationError) in c.cacheOpenFiles = try int(v, min: 0, max: 1_000_000) },
     Setting(
+      key: "catalog_index", flag: "catalog-index",
+      help:
+        "Index every object for the data-lake catalog (dataset, partitions, format, statistics) as it is committed (true/false); off, the index catches up when turned on again.",
+      defaultValue: "true"
+    ) { c, v throws(ConfigurationError) in c.catalogIndex = try bool(v) },
+    Setting(
       key: "log_level", flag: "log-level",
       help: "trace, debug, info, notice, warning, error or critical.", defaultValue: "info"
     ) { c, v throws(ConfigurationError) in

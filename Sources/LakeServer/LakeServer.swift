@@ -28,6 +28,7 @@ public final class LakeServer: Sendable {
     var options = StoreOptions()
     options.maxKeyBytes = configuration.maxKeyBytes
     options.objectCacheEntries = configuration.cacheEntries
+    options.indexing = configuration.catalogIndex
     options.objectCacheDescriptors = DescriptorLimit.cacheBudget(
       wanted: configuration.cacheOpenFiles, http: configuration.http, logger: logger)
     options.minFreeBytes = configuration.minFreeBytes

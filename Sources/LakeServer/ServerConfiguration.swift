@@ -66,6 +66,8 @@ public struct ServerConfiguration: Sendable {
   public var accessLogFlush = Duration.milliseconds(100)
   /// Catalog rows kept in memory so repeated reads of a key skip SQLite (0 disables).
   public var cacheEntries = 10_000
+  /// Whether the data-lake indexer runs (`catalog_index`).
+  public var catalogIndex = true
   /// How many cached objects keep their file open; each holds one file descriptor.
   public var cacheOpenFiles = 1024
   /// Free space kept on the data directory's file system; writes that would go below it get

@@ -55,6 +55,7 @@ struct ServeCommand: ParsableCommand {
   @Option(help: settingHelp("shutdown_grace")) var shutdownGrace: String?
   @Option(help: settingHelp("cache_entries")) var cacheEntries: String?
   @Option(help: settingHelp("cache_open_files")) var cacheOpenFiles: String?
+  @Option(help: settingHelp("catalog_index")) var catalogIndex: String?
   @Option(help: settingHelp("log_level")) var logLevel: String?
   @Option(help: settingHelp("access_log")) var accessLog: String?
   @Option(help: settingHelp("access_log_flush")) var accessLogFlush: String?
@@ -75,7 +76,8 @@ struct ServeCommand: ParsableCommand {
       ("idle_timeout", idleTimeout), ("body_timeout", bodyTimeout),
       ("min_transfer_rate", minTransferRate), ("transfer_rate_window", transferRateWindow),
       ("shutdown_grace", shutdownGrace), ("cache_entries", cacheEntries),
-      ("cache_open_files", cacheOpenFiles), ("log_level", logLevel), ("access_log", accessLog),
+      ("cache_open_files", cacheOpenFiles),
+      ("catalog_index", catalogIndex), ("log_level", logLevel), ("access_log", accessLog),
       ("access_log_flush", accessLogFlush), ("require_content_sha256", requireContentSha256),
     ]
     var values: [String: String] = [:]

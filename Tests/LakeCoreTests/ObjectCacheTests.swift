@@ -7,6 +7,7 @@ final class ObjectCacheTests: XCTestCase {
     let (store, _) = try makeStore()
     _ = try store.createBucket("bkt")
     try put(store, "bkt", "year=2024/a.csv", "one")
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))  // then the indexer queries no more
     _ = try get(store, "bkt", "year=2024/a.csv")
     let before = store.catalogStatistics().queries
     for _ in 0..<5 {

@@ -91,6 +91,83 @@ extension Catalog {
       PRIMARY KEY (upload_id, number)
     ) WITHOUT ROWID;
     """,
+    // 3: the data-lake index (Catalog+LakeIndex.swift), written by the indexer as it follows
+    // the change log: each object's dataset, format and statistics, its Hive partition values,
+    // its columns' statistics, and per-dataset totals and partition-column tallies kept
+    // up to date so that views and typed predicates need no scan.
+    """
+    CREATE TABLE lake_state (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      indexed_seq INTEGER NOT NULL
+    );
+    INSERT INTO lake_state (id, indexed_seq) VALUES (1, 0);
+
+    CREATE TABLE lake_files (
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      dataset TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      format TEXT NOT NULL,
+      compression TEXT,
+      content_type TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('indexed', 'unparsed', 'unstructured')),
+      reason TEXT,
+      row_count INTEGER,
+      schema TEXT,
+      indexed_ms INTEGER NOT NULL,
+      PRIMARY KEY (bucket, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX lake_files_by_dataset ON lake_files (bucket, dataset, key);
+
+    CREATE TABLE lake_partitions (
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      name TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      dataset TEXT NOT NULL,
+      value TEXT,
+      typed,
+      PRIMARY KEY (bucket, key, name)
+    ) WITHOUT ROWID;
+    CREATE INDEX lake_partitions_by_value ON lake_partitions (bucket, dataset, name, value);
+    CREATE INDEX lake_partitions_by_typed ON lake_partitions (bucket, dataset, name, typed);
+
+    CREATE TABLE lake_partition_columns (
+      bucket TEXT NOT NULL,
+      dataset TEXT NOT NULL,
+      name TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      files INTEGER NOT NULL,
+      nulls INTEGER NOT NULL,
+      integers INTEGER NOT NULL,
+      decimals INTEGER NOT NULL,
+      dates INTEGER NOT NULL,
+      timestamps INTEGER NOT NULL,
+      PRIMARY KEY (bucket, dataset, name)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE lake_datasets (
+      bucket TEXT NOT NULL,
+      dataset TEXT NOT NULL,
+      files INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      rows INTEGER NOT NULL,
+      PRIMARY KEY (bucket, dataset)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE lake_columns (
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      name TEXT NOT NULL,
+      type TEXT NOT NULL,
+      min_value,
+      max_value,
+      null_count INTEGER,
+      PRIMARY KEY (bucket, key, position)
+    ) WITHOUT ROWID;
+    """,
   ]
 
   /// The schema version this build writes.

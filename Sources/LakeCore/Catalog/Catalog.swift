@@ -66,6 +66,9 @@ final class Catalog: Sendable {
     try writer.awaitDurable(ticket)
   }
 
+  /// Bumped after every write transaction (committed or not): wait on it to follow commits.
+  var commits: SequenceGate { writer.commits }
+
   /// Writes waiting for the running write transaction to finish.
   var pendingWriteCount: Int { writer.pendingCount }
 

@@ -25,6 +25,10 @@ final class SQLiteStatement {
     try bind(index, value)
   }
 
+  func bind(_ index: Int32, _ value: Double) throws(LakeError) {
+    try check(sqlite3_bind_double(handle, index, value))
+  }
+
   /// Binds a string as TEXT with its explicit UTF-8 length (embedded NULs survive).
   func bind(_ index: Int32, _ value: String?) throws(LakeError) {
     guard var value else { return try bindNull(index) }
@@ -63,6 +67,20 @@ final class SQLiteStatement {
 
   func int64(_ column: Int32) -> Int64 {
     sqlite3_column_int64(handle, column)
+  }
+
+  func double(_ column: Int32) -> Double {
+    sqlite3_column_double(handle, column)
+  }
+
+  /// Whether the column holds an INTEGER (not a REAL, TEXT, BLOB or NULL).
+  func isInteger(_ column: Int32) -> Bool {
+    sqlite3_column_type(handle, column) == SQLITE_INTEGER
+  }
+
+  /// Whether the column holds a REAL.
+  func isReal(_ column: Int32) -> Bool {
+    sqlite3_column_type(handle, column) == SQLITE_FLOAT
   }
 
   func isNull(_ column: Int32) -> Bool {

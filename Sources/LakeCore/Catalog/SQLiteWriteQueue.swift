@@ -51,6 +51,8 @@ final class SQLiteWriteQueue: Sendable {
   /// A descriptor of the WAL file (`<database>-wal`), for the commits' fsyncs.
   private let wal: Int32
   private let walRounds = SyncRounds()
+  /// Bumped after every batch: wakes those who follow the catalog's commits (the indexer).
+  let commits = SequenceGate()
 
   /// Takes over `connection` (in WAL mode, `synchronous=NORMAL`) and opens its WAL file at
   /// `walPath`, which must exist. Throws `.catalog` when it cannot be opened.
@@ -157,6 +159,7 @@ final class SQLiteWriteQueue: Sendable {
       return batch
     }
     let results = run(batch)
+    commits.bump()
     let next = queue.withLock { queue -> Request? in
       if let first = queue.pending.first { return first }
       queue.hasLeader = false

@@ -120,6 +120,25 @@ enum FileOps {
     }
   }
 
+  /// Reads into `buffer` from `offset` until it is full or the file ends; returns the bytes
+  /// read (fewer than the buffer only at the end of the file).
+  static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64)
+    throws(Errno) -> Int
+  {
+    var filled = 0
+    while filled < buffer.count {
+      let count = pread(
+        fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset) + off_t(filled))
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw Errno.current
+      }
+      if count == 0 { break }
+      filled += count
+    }
+    return filled
+  }
+
   /// Names one file by what a rename or hard link keeps and a rewrite changes: inode number
   /// and modification time to the nanosecond. Recovery uses it to recognise a temp file after
   /// its rename without hashing it.

@@ -27,6 +27,13 @@ public struct StoreOptions: Sendable {
   /// always has room to commit deletes. Default 64 MiB; 0 turns the reserve off.
   public var minFreeBytes: Int64 = 64 << 20
 
+  /// Whether the data-lake indexer runs: it follows the catalog's change log and records
+  /// every object's dataset, partition values, format and statistics. Off, the index stays
+  /// where it is and catches up when turned on again. Default on.
+  public var indexing = true
+  /// How many changes the indexer applies in one catalog transaction. Default 256.
+  public var indexBatch = 256
+
   /// Injected failures for tests (see ``WriteFaults``); nil, the default, injects none.
   public var faults: WriteFaults?
 

@@ -33,6 +33,12 @@ extension LakeStore {
   /// Throws `.invalidKey`, `.noSuchBucket`, `.noSuchKey`, or `.io` when the file is missing,
   /// is not a regular file, or its size differs from the catalog (run `fsck`).
   public func openObject(bucket: String, key: String) throws(LakeError) -> OpenedObject {
+    try openObject(bucket: bucket, key: key, caching: true)
+  }
+
+  /// ``openObject(bucket:key:)``, storing what it opened in the object cache only when
+  /// `caching` (the indexer reads every new object once and must not evict the hot ones).
+  func openObject(bucket: String, key: String, caching: Bool) throws(LakeError) -> OpenedObject {
     try checkOpen()
     try validateKey(key)
     let stripe = keyLocks.stripe(bucket: bucket, key: key)
@@ -46,7 +52,9 @@ extension LakeStore {
       do {
         let opened = try lookupAndOpen(bucket: bucket, key: key, cached: hit?.info)
         if stripe.currentVersion() == before {
-          objectCache.store(opened.info, descriptor: opened.descriptor, version: before)
+          if caching {
+            objectCache.store(opened.info, descriptor: opened.descriptor, version: before)
+          }
           return opened
         }
         FileOps.closeDescriptor(opened.descriptor)

@@ -25,10 +25,15 @@ public final class LakeStore: Sendable {
   /// (unlinking a large file takes tens of milliseconds; recovery sweeps what is left).
   let cleanup = DispatchQueue(label: "lakestore.upload-cleanup", qos: .utility)
   private let isClosed = Atomic<Bool>(false)
+  private let indexerSlot = Locked<LakeIndexer?>(nil)
+
+  /// The data-lake indexer, nil when `options.indexing` is off.
+  var indexer: LakeIndexer? { indexerSlot.withLock { $0 } }
 
   /// Opens the store at `dataDirectory`: creates the directory layout if needed, takes the
-  /// directory lock, opens and migrates the catalog, and recovers writes a crash interrupted
-  /// (from the catalog's intents, without walking the data tree).
+  /// directory lock, opens and migrates the catalog, recovers writes a crash interrupted
+  /// (from the catalog's intents, without walking the data tree), and starts the data-lake
+  /// indexer unless `options.indexing` is off.
   ///
   /// Throws `.io` when the directory cannot be created or is in use by another store, and
   /// `.catalog` when the catalog cannot be opened or migrated.
@@ -46,6 +51,10 @@ public final class LakeStore: Sendable {
       logger.info("the filesystem folds case or normalizes names; storing every key in overflow")
     }
     try recover()
+    if options.indexing {
+      let indexed = try catalog.indexedSequence()
+      indexerSlot.withLock { $0 = LakeIndexer(store: self, indexed: indexed) }
+    }
   }
 
   deinit {
@@ -64,6 +73,7 @@ public final class LakeStore: Sendable {
   private func close(waitingForCleanup: Bool) {
     guard !isClosed.exchange(true, ordering: .sequentiallyConsistent) else { return }
     if waitingForCleanup { waitForCleanup() }
+    indexer?.stop(commits: catalog.commits)
     catalog.close()
     layout.releaseLock()
   }

@@ -1,0 +1,233 @@
+import Foundation
+import LakeQuery
+
+/// How one partition value counts toward its column's type (`lake_partition_columns`): the
+/// column is an integer, decimal, date or timestamp column while every non-null value parses
+/// as one (``PartitionType/infer(_:)``, kept as running tallies so no query scans values).
+struct PartitionTally: Equatable {
+  var null = 0
+  var integer = 0
+  var decimal = 0
+  var date = 0
+  var timestamp = 0
+
+  init(_ value: String?) {
+    guard let value else {
+      null = 1
+      return
+    }
+    if PartitionType.integer.parse(value) != nil { integer = 1 }
+    if PartitionType.decimal.parse(value) != nil { decimal = 1 }
+    if PartitionType.date.parse(value) != nil { date = 1 }
+    if PartitionType.timestamp.parse(value) != nil { timestamp = 1 }
+  }
+
+  /// The value's sort key in `lake_partitions.typed`: the number for a numeric value,
+  /// microseconds since the epoch for a date or timestamp, NULL otherwise. A column's values
+  /// are all numeric or all temporal whenever it has a numeric or temporal type.
+  static func typedKey(_ value: String?) -> TypedValue? {
+    guard let value else { return nil }
+    if let number = PartitionType.integer.parse(value) { return number }
+    if let number = PartitionType.decimal.parse(value) { return number }
+    return PartitionType.timestamp.parse(value)
+  }
+}
+
+extension Catalog {
+  static func insertIndexRows(_ file: LakeFileInfo, on connection: SQLiteConnection)
+    throws(LakeError)
+  {
+    let bucket = file.bucket
+    let dataset = file.path.dataset
+    try connection.update(
+      """
+      INSERT INTO lake_files (bucket, key, seq, dataset, size, format, compression, content_type,
+        status, reason, row_count, schema, indexed_ms)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+      """
+    ) { (statement) throws(LakeError) in
+      try statement.bind(1, bucket)
+      try statement.bind(2, file.key)
+      try statement.bind(3, file.sequence)
+      try statement.bind(4, dataset)
+      try statement.bind(5, file.size)
+      try statement.bind(6, file.format.format.rawValue)
+      try statement.bind(7, file.format.gzip ? "gzip" : nil)
+      try statement.bind(8, file.format.contentType)
+      try statement.bind(9, file.status.rawValue)
+      try statement.bind(10, file.reason)
+      try statement.bind(11, file.rowCount)
+      try statement.bind(12, file.columns.isEmpty ? nil : schemaText(file.columns))
+      try statement.bind(13, Milliseconds.now())
+    }
+    try connection.update(
+      """
+      INSERT INTO lake_datasets (bucket, dataset, files, bytes, rows) VALUES (?1, ?2, 1, ?3, ?4)
+      ON CONFLICT (bucket, dataset) DO UPDATE SET
+        files = files + 1, bytes = bytes + excluded.bytes, rows = rows + excluded.rows
+      """
+    ) { (statement) throws(LakeError) in
+      try statement.bind(1, bucket)
+      try statement.bind(2, dataset)
+      try statement.bind(3, file.size)
+      try statement.bind(4, file.rowCount ?? 0)
+    }
+    for (position, partition) in file.path.partitions.enumerated() {
+      try connection.update(
+        """
+        INSERT INTO lake_partitions (bucket, key, name, position, dataset, value, typed)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        """
+      ) { (statement) throws(LakeError) in
+        try statement.bind(1, bucket)
+        try statement.bind(2, file.key)
+        try statement.bind(3, partition.name)
+        try statement.bind(4, Int64(position))
+        try statement.bind(5, dataset)
+        try statement.bind(6, partition.value)
+        try statement.bind(7, PartitionTally.typedKey(partition.value))
+      }
+      try tally(
+        bucket: bucket, dataset: dataset, name: partition.name, position: position,
+        PartitionTally(partition.value), sign: 1, on: connection)
+    }
+    for (position, column) in file.columns.enumerated() {
+      try connection.update(
+        """
+        INSERT INTO lake_columns (bucket, key, position, name, type, min_value, max_value,
+          null_count)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        """
+      ) { (statement) throws(LakeError) in
+        try statement.bind(1, bucket)
+        try statement.bind(2, file.key)
+        try statement.bind(3, Int64(position))
+        try statement.bind(4, column.name)
+        try statement.bind(5, column.type)
+        try statement.bind(6, column.min)
+        try statement.bind(7, column.max)
+        try statement.bind(8, column.nullCount)
+      }
+    }
+  }
+
+  /// Deletes the key's index rows and takes them out of the dataset's totals and tallies.
+  static func removeIndexRows(bucket: String, key: String, on connection: SQLiteConnection)
+    throws(LakeError)
+  {
+    let found = try connection.run(
+      "SELECT dataset, size, row_count FROM lake_files WHERE bucket = ?1 AND key = ?2"
+    ) { (statement) throws(LakeError) -> (String, Int64, Int64)? in
+      try statement.bind(1, bucket)
+      try statement.bind(2, key)
+      guard try statement.step() else { return nil }
+      return (statement.text(0), statement.int64(1), statement.optionalInt64(2) ?? 0)
+    }
+    guard let (dataset, size, rows) = found else { return }
+    try connection.update(
+      """
+      UPDATE lake_datasets SET files = files - 1, bytes = bytes - ?3, rows = rows - ?4
+      WHERE bucket = ?1 AND dataset = ?2
+      """
+    ) { (statement) throws(LakeError) in
+      try statement.bind(1, bucket)
+      try statement.bind(2, dataset)
+      try statement.bind(3, size)
+      try statement.bind(4, rows)
+    }
+    try connection.update(
+      "DELETE FROM lake_datasets WHERE bucket = ?1 AND dataset = ?2 AND files <= 0"
+    ) { (statement) throws(LakeError) in
+      try statement.bind(1, bucket)
+      try statement.bind(2, dataset)
+    }
+    let partitions = try connection.run(
+      "SELECT name, value FROM lake_partitions WHERE bucket = ?1 AND key = ?2"
+    ) { (statement) throws(LakeError) -> [PartitionValue] in
+      try statement.bind(1, bucket)
+      try statement.bind(2, key)
+      var values: [PartitionValue] = []
+      while try statement.step() {
+        values.append(PartitionValue(name: statement.text(0), value: statement.optionalText(1)))
+      }
+      return values
+    }
+    for partition in partitions {
+      try tally(
+        bucket: bucket, dataset: dataset, name: partition.name, position: 0,
+        PartitionTally(partition.value), sign: -1, on: connection)
+    }
+    for table in ["lake_partitions", "lake_columns", "lake_files"] {
+      try connection.update("DELETE FROM \(table) WHERE bucket = ?1 AND key = ?2") {
+        (statement) throws(LakeError) in
+        try statement.bind(1, bucket)
+        try statement.bind(2, key)
+      }
+    }
+  }
+
+  /// Adds (`sign` 1) or takes away (-1) one file's value of a partition column; `position`
+  /// is where the column sits in that file's key (the column keeps its smallest).
+  private static func tally(
+    bucket: String, dataset: String, name: String, position: Int, _ tally: PartitionTally,
+    sign: Int64,
+    on connection: SQLiteConnection
+  ) throws(LakeError) {
+    try connection.update(
+      """
+      INSERT INTO lake_partition_columns
+        (bucket, dataset, name, files, nulls, integers, decimals, dates, timestamps, position)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+      ON CONFLICT (bucket, dataset, name) DO UPDATE SET
+        position = min(position, excluded.position), files = files + excluded.files, nulls = nulls + excluded.nulls,
+        integers = integers + excluded.integers, decimals = decimals + excluded.decimals,
+        dates = dates + excluded.dates, timestamps = timestamps + excluded.timestamps
+      """
+    ) { (statement) throws(LakeError) in
+      try statement.bind(1, bucket)
+      try statement.bind(2, dataset)
+      try statement.bind(3, name)
+      try statement.bind(4, sign)
+      try statement.bind(5, sign * Int64(tally.null))
+      try statement.bind(6, sign * Int64(tally.integer))
+      try statement.bind(7, sign * Int64(tally.decimal))
+      try statement.bind(8, sign * Int64(tally.date))
+      try statement.bind(9, sign * Int64(tally.timestamp))
+      try statement.bind(10, Int64(position))
+    }
+    if sign < 0 {
+      try connection.update(
+        """
+        DELETE FROM lake_partition_columns
+        WHERE bucket = ?1 AND dataset = ?2 AND name = ?3 AND files <= 0
+        """
+      ) { (statement) throws(LakeError) in
+        try statement.bind(1, bucket)
+        try statement.bind(2, dataset)
+        try statement.bind(3, name)
+      }
+    }
+  }
+
+  /// The columns as a JSON array of `[name, type]` pairs: one text per distinct schema, so
+  /// files of a dataset group by it (schema drift).
+  static func schemaText(_ columns: [LakeColumn]) -> String {
+    let pairs = columns.map { [$0.name, $0.type] }
+    guard let data = try? JSONEncoder().encode(pairs) else { return "[]" }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
+
+extension SQLiteStatement {
+  /// Binds a typed value as SQLite orders it: integers, dates (days) and timestamps
+  /// (microseconds) as INTEGER, decimals as REAL, strings as TEXT; nil as NULL.
+  func bind(_ index: Int32, _ value: TypedValue?) throws(LakeError) {
+    switch value {
+    case nil: try bindNull(index)
+    case .integer(let number)?, .date(let number)?, .timestamp(let number)?:
+      try bind(index, number)
+    case .decimal(let number)?: try bind(index, number)
+    case .string(let text)?: try bind(index, text)
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import LakeQuery
+
+/// A dataset's totals, kept up to date by the indexer.
+public struct LakeDatasetInfo: Sendable, Equatable {
+  public var bucket: String
+  /// The dataset's path in the bucket (`sales`, `logs/app`; "" for files at the root).
+  public var name: String
+  public var files: Int64
+  public var bytes: Int64
+  /// The sum of the row counts the index knows.
+  public var rows: Int64
+  /// The partition columns and the type their values compare as.
+  public var partitionColumns: [PartitionColumn]
+
+  public init(
+    bucket: String, name: String, files: Int64, bytes: Int64, rows: Int64,
+    partitionColumns: [PartitionColumn]
+  ) {
+    self.bucket = bucket
+    self.name = name
+    self.files = files
+    self.bytes = bytes
+    self.rows = rows
+    self.partitionColumns = partitionColumns
+  }
+}
+
+/// A Hive partition column of a dataset.
+public struct PartitionColumn: Sendable, Equatable {
+  public var name: String
+  /// The narrowest type every non-null value parses as (``PartitionType/infer(_:)``).
+  public var type: PartitionType
+  /// Files with a value for the column, and how many of those are Hive's null marker.
+  public var files: Int64
+  public var nulls: Int64
+
+  public init(name: String, type: PartitionType, files: Int64, nulls: Int64) {
+    self.name = name
+    self.type = type
+    self.files = files
+    self.nulls = nulls
+  }
+}
+
+extension Catalog {
+  /// The index's record of the key, or nil when it has none (yet).
+  func lakeFile(bucket: String, key: String) throws(LakeError) -> LakeFileInfo? {
+    try read { (connection) throws(LakeError) -> LakeFileInfo? in
+      let found = try connection.run(
+        """
+        SELECT seq, size, format, compression, content_type, status, reason, row_count
+        FROM lake_files WHERE bucket = ?1 AND key = ?2
+        """
+      ) { (statement) throws(LakeError) -> LakeFileInfo? in
+        try statement.bind(1, bucket)
+        try statement.bind(2, key)
+        guard try statement.step() else { return nil }
+        let format = FormatGuess(
+          format: DataFormat(rawValue: statement.text(2)) ?? .unstructured,
+          gzip: statement.optionalText(3) == "gzip", contentType: statement.text(4))
+        return LakeFileInfo(
+          bucket: bucket, key: key, sequence: statement.int64(0), path: DatasetPath(key: key),
+          size: statement.int64(1), format: format,
+          status: LakeFileInfo.Status(rawValue: statement.text(5)) ?? .unparsed,
+          reason: statement.optionalText(6), rowCount: statement.optionalInt64(7))
+      }
+      guard var file = found else { return nil }
+      file.columns = try connection.run(
+        """
+        SELECT name, type, min_value, max_value, null_count FROM lake_columns
+        WHERE bucket = ?1 AND key = ?2 ORDER BY position
+        """
+      ) { (statement) throws(LakeError) -> [LakeColumn] in
+        try statement.bind(1, bucket)
+        try statement.bind(2, key)
+        var columns: [LakeColumn] = []
+        while try statement.step() {
+          let type = statement.text(1)
+          columns.append(
+            LakeColumn(
+              name: statement.text(0), type: type, min: statement.typedValue(2, type: type),
+              max: statement.typedValue(3, type: type), nullCount: statement.optionalInt64(4)))
+        }
+        return columns
+      }
+      return file
+    }
+  }
+
+  /// The bucket's datasets in name order, with their partition columns.
+  func lakeDatasets(bucket: String) throws(LakeError) -> [LakeDatasetInfo] {
+    try read { (connection) throws(LakeError) -> [LakeDatasetInfo] in
+      var datasets = try connection.run(
+        "SELECT dataset, files, bytes, rows FROM lake_datasets WHERE bucket = ?1 ORDER BY dataset"
+      ) { (statement) throws(LakeError) -> [LakeDatasetInfo] in
+        try statement.bind(1, bucket)
+        var datasets: [LakeDatasetInfo] = []
+        while try statement.step() {
+          datasets.append(
+            LakeDatasetInfo(
+              bucket: bucket, name: statement.text(0), files: statement.int64(1),
+              bytes: statement.int64(2), rows: statement.int64(3), partitionColumns: []))
+        }
+        return datasets
+      }
+      for index in datasets.indices {
+        datasets[index].partitionColumns = try Self.partitionColumns(
+          bucket: bucket, dataset: datasets[index].name, on: connection)
+      }
+      return datasets
+    }
+  }
+
+  /// The dataset's partition columns, in the order of its keys' folders.
+  static func partitionColumns(bucket: String, dataset: String, on connection: SQLiteConnection)
+    throws(LakeError) -> [PartitionColumn]
+  {
+    try connection.run(
+      """
+      SELECT name, files, nulls, integers, decimals, dates, timestamps
+      FROM lake_partition_columns WHERE bucket = ?1 AND dataset = ?2 ORDER BY position, name
+      """
+    ) { (statement) throws(LakeError) -> [PartitionColumn] in
+      try statement.bind(1, bucket)
+      try statement.bind(2, dataset)
+      var columns: [PartitionColumn] = []
+      while try statement.step() {
+        let files = statement.int64(1)
+        let nulls = statement.int64(2)
+        let values = files - nulls
+        let counts: [(PartitionType, Int64)] = [
+          (.integer, statement.int64(3)), (.decimal, statement.int64(4)),
+          (.date, statement.int64(5)), (.timestamp, statement.int64(6)),
+        ]
+        let type = values > 0 ? counts.first { $0.1 == values }?.0 ?? .string : .string
+        columns.append(
+          PartitionColumn(name: statement.text(0), type: type, files: files, nulls: nulls))
+      }
+      return columns
+    }
+  }
+}
+
+extension SQLiteStatement {
+  /// A statistic stored by `bind(_:_: TypedValue?)`, read back by the column's type.
+  func typedValue(_ column: Int32, type: String) -> TypedValue? {
+    if isNull(column) { return nil }
+    if isInteger(column) {
+      let number = int64(column)
+      switch type {
+      case "date": return .date(number)
+      case "timestamp": return .timestamp(number)
+      default: return .integer(number)
+      }
+    }
+    if isReal(column) { return .decimal(double(column)) }
+    return .string(text(column))
+  }
+}

@@ -1,0 +1,86 @@
+import LakeQuery
+
+extension LakeStore {
+  /// The index's record of the key's current version, or nil when the indexer has not
+  /// recorded it (yet): an object is reported indexed only once its record is committed.
+  /// Throws `.catalog` when the catalog fails.
+  public func lakeFile(bucket: String, key: String) throws(LakeError) -> LakeFileInfo? {
+    try checkOpen()
+    return try catalog.lakeFile(bucket: bucket, key: key)
+  }
+
+  /// The bucket's datasets with their totals and partition columns, in name order.
+  public func lakeDatasets(bucket: String) throws(LakeError) -> [LakeDatasetInfo] {
+    try checkOpen()
+    try requireBucket(bucket)
+    return try catalog.lakeDatasets(bucket: bucket)
+  }
+
+  /// The change sequence number up to which the index is complete.
+  public func indexedSequence() throws(LakeError) -> Int64 {
+    try checkOpen()
+    return try catalog.indexedSequence()
+  }
+
+  /// Waits until the index covers every change committed before the call, or `timeout`
+  /// seconds pass; returns whether it does. False at once when indexing is off.
+  public func waitForIndex(timeout: Double) throws(LakeError) -> Bool {
+    try checkOpen()
+    let target = try catalog.latestSequence()
+    guard let indexer else { return try catalog.indexedSequence() >= target }
+    let start = Milliseconds.now()
+    var reached = indexer.progress.current
+    while reached < target {
+      let left = timeout - Double(Milliseconds.now() - start) / 1000
+      if left <= 0 || isClosedNow { return false }
+      reached = indexer.progress.wait(above: reached, timeout: left)
+    }
+    return true
+  }
+
+  /// Applies the next batch of changes to the index; false when there was none.
+  func indexNextBatch() throws(LakeError) -> Bool {
+    let position = try catalog.indexedSequence()
+    let changes = try catalog.changes(after: position, limit: max(1, options.indexBatch))
+    guard let last = changes.last?.sequence else { return false }
+    // Only each key's last change in the batch matters: earlier ones are superseded.
+    var latest: [String: [String: PendingChange]] = [:]
+    for change in changes { latest[change.bucket, default: [:]][change.key] = change }
+    var work: [IndexWork] = []
+    for change in changes where latest[change.bucket]?[change.key] == change {
+      work.append(try indexWork(for: change))
+    }
+    try catalog.applyIndex(work, through: last)
+    indexer?.progress.advance(to: last)
+    return true
+  }
+
+  private func indexWork(for change: PendingChange) throws(LakeError) -> IndexWork {
+    if change.isDelete { return .remove(bucket: change.bucket, key: change.key) }
+    let opened: OpenedObject
+    do {
+      opened = try openObject(bucket: change.bucket, key: change.key, caching: false)
+    } catch {
+      switch error {
+      case .noSuchKey, .noSuchBucket:
+        return .remove(bucket: change.bucket, key: change.key)
+      case .catalog:
+        throw error
+      default:
+        // The row exists but its file cannot be read: record that, with the reason.
+        guard let info = try catalog.object(bucket: change.bucket, key: change.key) else {
+          return .remove(bucket: change.bucket, key: change.key)
+        }
+        var file = LakeFileInfo(
+          bucket: info.bucket, key: info.key, sequence: info.sequence,
+          path: DatasetPath(key: info.key), size: info.size,
+          format: FormatGuess.detect(key: info.key, head: [], complete: false),
+          status: .unparsed)
+        file.reason = "the file could not be read: \(error)"
+        return .record(file)
+      }
+    }
+    defer { if opened.owner == nil { FileOps.closeDescriptor(opened.descriptor) } }
+    return .record(FileExaminer.examine(opened))
+  }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import LakeQuery
+import XCTest
+
+@testable import LakeCore
+
+/// The data-lake indexer: it follows the change log, records each object's dataset, Hive
+/// partition values and format, keeps dataset totals and partition-column types, and catches
+/// up after a restart or after an upgrade from an older catalog.
+final class LakeIndexTests: XCTestCase {
+  private let csv = "id,amount\n1,10.5\n2,20\n"
+  private let parquetMagic: [UInt8] = Array("PAR1".utf8) + [0, 0, 0, 0] + Array("PAR1".utf8)
+
+  func test_objects_are_indexed_with_their_dataset_partitions_and_format() throws {
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "sales/year=2024/month=05/part-0.csv", csv)
+    try put(store, "lake", "sales/year=2024/month=06/part-0.parquet", parquetMagic)
+    try put(store, "lake", "images/cat.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1])
+    try put(store, "lake", "notes.txt", "just words\n")
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+
+    let file = try XCTUnwrap(
+      store.lakeFile(bucket: "lake", key: "sales/year=2024/month=05/part-0.csv"))
+    XCTAssertEqual(file.path.dataset, "sales")
+    XCTAssertEqual(
+      file.path.partitions, [.init(name: "year", value: "2024"), .init(name: "month", value: "05")])
+    XCTAssertEqual(file.format.format, .csv)
+    XCTAssertEqual(file.size, Int64(csv.utf8.count))
+    XCTAssertEqual(
+      try store.lakeFile(bucket: "lake", key: "sales/year=2024/month=06/part-0.parquet")?.format
+        .format, .parquet)
+    let image = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "images/cat.png"))
+    XCTAssertEqual(image.status, .unstructured)
+    XCTAssertEqual(image.format.contentType, "image/png")
+    XCTAssertEqual(image.path.dataset, "images")
+    XCTAssertEqual(try store.lakeFile(bucket: "lake", key: "notes.txt")?.path.dataset, "")
+
+    let datasets = try store.lakeDatasets(bucket: "lake")
+    XCTAssertEqual(datasets.map(\.name), ["", "images", "sales"])
+    let sales = try XCTUnwrap(datasets.last)
+    XCTAssertEqual(sales.files, 2)
+    XCTAssertEqual(sales.bytes, Int64(csv.utf8.count + parquetMagic.count))
+    XCTAssertEqual(
+      sales.partitionColumns,
+      [
+        PartitionColumn(name: "year", type: .integer, files: 2, nulls: 0),
+        PartitionColumn(name: "month", type: .integer, files: 2, nulls: 0),
+      ])
+  }
+
+  /// Overwrites and deletes move the totals and the partition columns' types both ways; the
+  /// last file of a dataset takes the dataset with it.
+  func test_overwrites_and_deletes_keep_totals_and_partition_types_exact() throws {
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "t/day=2024-05-01/a.csv", csv)
+    try put(store, "lake", "t/day=2024-05-02/a.csv", csv)
+    try put(store, "lake", "t/day=latest/a.csv", csv)
+    try put(store, "lake", "t/day=__HIVE_DEFAULT_PARTITION__/a.csv", csv)
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    var table = try XCTUnwrap(store.lakeDatasets(bucket: "lake").first)
+    XCTAssertEqual(table.files, 4)
+    XCTAssertEqual(
+      table.partitionColumns, [PartitionColumn(name: "day", type: .string, files: 4, nulls: 1)])
+
+    try store.deleteObject(bucket: "lake", key: "t/day=latest/a.csv")
+    try put(store, "lake", "t/day=2024-05-02/a.csv", "x,y\n1,2\n3,4\n5,6\n")
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    table = try XCTUnwrap(store.lakeDatasets(bucket: "lake").first)
+    XCTAssertEqual(table.files, 3)
+    XCTAssertEqual(table.bytes, Int64(2 * csv.utf8.count + 16))
+    XCTAssertEqual(
+      table.partitionColumns, [PartitionColumn(name: "day", type: .date, files: 3, nulls: 1)])
+
+    for day in ["2024-05-01", "2024-05-02", "__HIVE_DEFAULT_PARTITION__"] {
+      try store.deleteObject(bucket: "lake", key: "t/day=\(day)/a.csv")
+    }
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    XCTAssertEqual(try store.lakeDatasets(bucket: "lake"), [])
+    XCTAssertNil(try store.lakeFile(bucket: "lake", key: "t/day=2024-05-01/a.csv"))
+    let leftovers = try store.catalog.read { (connection) throws(LakeError) in
+      try connection.scalar(
+        """
+        SELECT (SELECT count(*) FROM lake_files) + (SELECT count(*) FROM lake_partitions)
+          + (SELECT count(*) FROM lake_partition_columns) + (SELECT count(*) FROM lake_datasets)
+        """)
+    }
+    XCTAssertEqual(leftovers, 0)
+  }
+
+  /// With indexing off nothing is recorded; the next start with it on catches up from the
+  /// stored position, without any new write to wake it.
+  func test_the_indexer_catches_up_after_a_restart() throws {
+    var options = StoreOptions()
+    options.indexing = false
+    let (store, directory) = try makeStore(options: options)
+    _ = try store.createBucket("lake")
+    for index in 0..<600 {  // more than two batches
+      try put(store, "lake", "logs/date=2024-05-\(10 + index % 20)/\(index).csv", csv)
+    }
+    XCTAssertFalse(try store.waitForIndex(timeout: 1))
+    XCTAssertNil(try store.lakeFile(bucket: "lake", key: "logs/date=2024-05-10/0.csv"))
+    XCTAssertEqual(try store.indexedSequence(), 0)
+    store.close()
+
+    let reopened = try reopen(directory)
+    defer { reopened.close() }
+    XCTAssertTrue(try reopened.waitForIndex(timeout: 60))
+    let logs = try XCTUnwrap(reopened.lakeDatasets(bucket: "lake").first)
+    XCTAssertEqual(logs.files, 600)
+    XCTAssertEqual(logs.partitionColumns.first?.type, .date)
+    XCTAssertEqual(try reopened.indexedSequence(), 600)  // one change per put
+  }
+
+  /// A file that cannot be read is recorded as unparsed with the reason, and the indexer
+  /// goes on with the next change.
+  func test_an_unreadable_file_is_recorded_and_does_not_stop_the_indexer() throws {
+    var options = StoreOptions()
+    options.indexing = false
+    let (store, directory) = try makeStore(options: options)
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "a/gone.csv", csv)
+    try put(store, "lake", "a/kept.csv", csv)
+    store.close()
+    try FileManager.default.removeItem(atPath: directory.url("lake/a/gone.csv"))
+    let reopened = try reopen(directory)
+    defer { reopened.close() }
+    XCTAssertTrue(try reopened.waitForIndex(timeout: 30))
+    let gone = try XCTUnwrap(reopened.lakeFile(bucket: "lake", key: "a/gone.csv"))
+    XCTAssertEqual(gone.status, .unparsed)
+    XCTAssertTrue(gone.reason?.contains("could not be read") == true, "\(gone)")
+    XCTAssertEqual(try reopened.lakeFile(bucket: "lake", key: "a/kept.csv")?.format.format, .csv)
+  }
+
+  /// A catalog of schema version 2 (issues 11-14's builds) gains the index tables, and the
+  /// objects it already holds are indexed.
+  func test_a_version_two_catalog_migrates_and_its_objects_are_indexed() throws {
+    let directory = try TemporaryDirectory()
+    try FileManager.default.createDirectory(
+      atPath: directory.url(".lakestore/tmp"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: directory.url("old/m/region=eu"), withIntermediateDirectories: true)
+    let bytes = Array(csv.utf8)
+    _ = FileManager.default.createFile(
+      atPath: directory.url("old/m/region=eu/f.csv"), contents: Data(bytes))
+    let connection = try SQLiteConnection(
+      path: directory.url(".lakestore/catalog.db"), readOnly: false, counters: CatalogCounters())
+    try connection.execute(Catalog.migrations[0])
+    try connection.execute(Catalog.migrations[1])
+    try connection.execute(
+      """
+      PRAGMA user_version = 2;
+      INSERT INTO buckets VALUES ('old', 1);
+      INSERT INTO changes (bucket, key, op, size, etag, at_ms) VALUES ('old', 'm/region=eu/f.csv', 'put', \(bytes.count), '\(md5Hex(bytes))', 1);
+      INSERT INTO objects (bucket, key, size, etag, modified_ms, storage_path, seq)
+        VALUES ('old', 'm/region=eu/f.csv', \(bytes.count), '\(md5Hex(bytes))', 1, 'old/m/region=eu/f.csv', 1);
+      """)
+    connection.close()
+    let store = try reopen(directory)
+    defer { store.close() }
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    let file = try XCTUnwrap(store.lakeFile(bucket: "old", key: "m/region=eu/f.csv"))
+    XCTAssertEqual(file.path.dataset, "m")
+    XCTAssertEqual(file.format.format, .csv)
+    XCTAssertEqual(file.sequence, 1)
+    XCTAssertEqual(
+      try store.lakeDatasets(bucket: "old").first?.partitionColumns.first?.type, .string)
+  }
+
+  /// Concurrent writers and the indexer: once it has caught up, the totals equal the
+  /// catalog's own objects exactly.
+  func test_concurrent_writes_leave_exact_totals() throws {
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("lake")
+    DispatchQueue.concurrentPerform(iterations: 8) { thread in
+      for index in 0..<100 {
+        let key = "c/part=\(index % 7)/\(thread)-\(index % 40).csv"
+        if index % 9 == 8 {
+          try? store.deleteObject(bucket: "lake", key: key)
+        } else {
+          _ = try? put(store, "lake", key, String(repeating: "a,b\n", count: 1 + index % 5))
+        }
+      }
+    }
+    XCTAssertTrue(try store.waitForIndex(timeout: 60))
+    let expected = try store.catalog.read { (connection) throws(LakeError) in
+      try connection.run("SELECT count(*), sum(size) FROM objects WHERE bucket = 'lake'") {
+        (statement) throws(LakeError) in
+        _ = try statement.step()
+        return (statement.int64(0), statement.int64(1))
+      }
+    }
+    let dataset = try XCTUnwrap(store.lakeDatasets(bucket: "lake").first)
+    XCTAssertEqual(dataset.files, expected.0)
+    XCTAssertEqual(dataset.bytes, expected.1)
+    XCTAssertEqual(dataset.partitionColumns.first?.files, expected.0)
+  }
+}
