@@ -4,8 +4,8 @@ import LakeQuery
 ///
 /// The first line is the key; the rest of the input is the object's first bytes.
 ///
-/// Invariants: Parquet exactly when the bytes start with `PAR1`, gzip exactly when they start
-/// with `1f 8b`; a CSV, TSV or JSON-lines guess without gzip means bytes without NUL; the
+/// Invariants: Parquet when the bytes start with `PAR1`, otherwise only for a key ending in
+/// `.parquet`; gzip exactly when they start with `1f 8b`; a CSV, TSV or JSON-lines guess without gzip means bytes without NUL; the
 /// content type is never empty; the guess for a head longer than `sniffLength` is the guess
 /// for its first `sniffLength` bytes.
 let dataFormatTarget = FuzzTarget(
@@ -18,9 +18,12 @@ let dataFormatTarget = FuzzTarget(
     let head = bytes[(newline == bytes.endIndex ? newline : newline + 1)...]
     for complete in [true, false] {
       let guess = FormatGuess.detect(key: key, head: head, complete: complete)
+      let magic = head.starts(with: Array("PAR1".utf8))
       fuzzCheck(
-        (guess.format == .parquet) == head.starts(with: Array("PAR1".utf8)),
-        "parquet \(guess.format) for \(Array(head.prefix(4)))")
+        magic ? guess.format == .parquet : true, "\(guess.format) for \(Array(head.prefix(4)))")
+      fuzzCheck(
+        guess.format != .parquet || magic || key.lowercased().hasSuffix(".parquet"),
+        "parquet without magic or suffix")
       fuzzCheck(guess.gzip == head.starts(with: [0x1F, 0x8B]), "gzip \(guess.gzip)")
       if [.csv, .tsv, .jsonLines].contains(guess.format), !guess.gzip {
         fuzzCheck(!head.prefix(FormatGuess.sniffLength).contains(0), "text with a NUL byte")

@@ -18,19 +18,26 @@ public struct FormatGuess: Sendable, Hashable {
   /// (`part-0.csv.gz`), or `unstructured`.
   public var gzip: Bool
   public var contentType: String
+  /// The field separator the first lines use, for delimited text read from its bytes
+  /// (`,`, tab, `;` or `|`); nil otherwise.
+  public var delimiter: UInt8?
 
-  public init(format: DataFormat, gzip: Bool, contentType: String) {
+  public init(format: DataFormat, gzip: Bool, contentType: String, delimiter: UInt8? = nil) {
     self.format = format
     self.gzip = gzip
     self.contentType = contentType
+    self.delimiter = delimiter
   }
 
   /// How many leading bytes `detect` looks at; fewer are fine for small objects.
   public static let sniffLength = 8192
 
-  /// Decides from `head` (the object's first bytes, up to ``sniffLength``) and, for gzip
-  /// streams whose content it cannot read, from the key's suffix. `complete` says that `head`
-  /// is the whole object, so a last line without a newline is a whole line.
+  /// Decides from `head` (the object's first bytes, up to ``sniffLength``) and, where the
+  /// bytes cannot tell, from the key's suffix: the inner format of gzip streams, and a file
+  /// named as structured (`.parquet` without Parquet's magic, `.csv`/`.tsv`/`.jsonl` text
+  /// whose lines do not fit) is taken as that format, so reading it reports what is wrong
+  /// instead of calling it unstructured. `complete` says that `head` is the whole object, so a
+  /// last line without a newline is a whole line.
   public static func detect(key: String, head: some Collection<UInt8>, complete: Bool)
     -> FormatGuess
   {
@@ -48,6 +55,11 @@ public struct FormatGuess: Sendable, Hashable {
     for (magic, type) in Self.magics where bytes.starts(with: magic) {
       return FormatGuess(format: .unstructured, gzip: false, contentType: type)
     }
+    let name = key.lowercased()
+    if name.hasSuffix(".parquet") {
+      return FormatGuess(
+        format: .parquet, gzip: false, contentType: "application/vnd.apache.parquet")
+    }
     guard let text = TextSample(bytes, complete: complete) else {
       return FormatGuess(
         format: .unstructured, gzip: false, contentType: "application/octet-stream")
@@ -57,10 +69,21 @@ public struct FormatGuess: Sendable, Hashable {
     }
     if let delimiter = text.consistentDelimiter {
       return delimiter == UInt8(ascii: "\t")
-        ? FormatGuess(format: .tsv, gzip: false, contentType: "text/tab-separated-values")
-        : FormatGuess(format: .csv, gzip: false, contentType: "text/csv")
+        ? FormatGuess(
+          format: .tsv, gzip: false, contentType: "text/tab-separated-values",
+          delimiter: delimiter)
+        : FormatGuess(format: .csv, gzip: false, contentType: "text/csv", delimiter: delimiter)
     }
-    return FormatGuess(format: .unstructured, gzip: false, contentType: "text/plain; charset=utf-8")
+    switch name.hasSuffix(".json") ? nil : Self.suffixFormat(name) {
+    case .csv?: return FormatGuess(format: .csv, gzip: false, contentType: "text/csv")
+    case .tsv?:
+      return FormatGuess(format: .tsv, gzip: false, contentType: "text/tab-separated-values")
+    case .jsonLines?:
+      return FormatGuess(format: .jsonLines, gzip: false, contentType: "application/x-ndjson")
+    default:
+      return FormatGuess(
+        format: .unstructured, gzip: false, contentType: "text/plain; charset=utf-8")
+    }
   }
 
   /// The structured format a file name's suffix names, if any.

@@ -73,8 +73,16 @@ public enum TypedValue: Sendable, Hashable, Comparable {
 
 /// Strict parsers for the text forms partition values take.
 enum ISOText {
-  static func integer(_ text: String) -> Int64? {
-    let bytes = Array(text.utf8)
+  static func integer(_ text: String) -> Int64? { integer(bytes: Array(text.utf8)) }
+
+  static func decimal(_ text: String) -> Double? { decimal(bytes: Array(text.utf8)) }
+
+  static func date(_ text: String) -> Int64? { date(bytes: Array(text.utf8)) }
+
+  static func timestamp(_ text: String) -> Int64? { timestamp(bytes: Array(text.utf8)) }
+
+  /// `[+-]digits` that fit 64 bits.
+  static func integer(bytes: [UInt8]) -> Int64? {
     var index = 0
     var negative = false
     if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
@@ -97,8 +105,7 @@ enum ISOText {
   }
 
   /// `[+-]digits[.digits][e[+-]digits]` or `[+-].digits...`, finite.
-  static func decimal(_ text: String) -> Double? {
-    let bytes = Array(text.utf8)
+  static func decimal(bytes: [UInt8]) -> Double? {
     var index = 0
     if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
       index += 1
@@ -118,20 +125,20 @@ enum ISOText {
       }
       guard digits(bytes, from: &index) > 0 else { return nil }
     }
-    guard index == bytes.count, let value = Double(text), value.isFinite else { return nil }
+    guard index == bytes.count, let value = Double(String(decoding: bytes, as: UTF8.self)),
+      value.isFinite
+    else { return nil }
     return value
   }
 
   /// `YYYY-MM-DD` as days since 1970-01-01.
-  static func date(_ text: String) -> Int64? {
-    let bytes = Array(text.utf8)
+  static func date(bytes: [UInt8]) -> Int64? {
     guard bytes.count == 10, let days = date(bytes, at: 0) else { return nil }
     return days
   }
 
   /// A date, or a date and a time, as microseconds since the epoch (UTC).
-  static func timestamp(_ text: String) -> Int64? {
-    let bytes = Array(text.utf8)
+  static func timestamp(bytes: [UInt8]) -> Int64? {
     guard bytes.count >= 10, let days = date(bytes, at: 0) else { return nil }
     var micros = days * 86_400_000_000
     if bytes.count == 10 { return micros }

@@ -27,6 +27,15 @@ final class LakeIndexTests: XCTestCase {
       file.path.partitions, [.init(name: "year", value: "2024"), .init(name: "month", value: "05")])
     XCTAssertEqual(file.format.format, .csv)
     XCTAssertEqual(file.size, Int64(csv.utf8.count))
+    XCTAssertEqual(file.status, .indexed)
+    XCTAssertEqual(file.rowCount, 2)
+    XCTAssertEqual(
+      file.columns,
+      [
+        LakeColumn(name: "id", type: "integer", min: .integer(1), max: .integer(2), nullCount: 0),
+        LakeColumn(
+          name: "amount", type: "decimal", min: .decimal(10.5), max: .decimal(20), nullCount: 0),
+      ])
     XCTAssertEqual(
       try store.lakeFile(bucket: "lake", key: "sales/year=2024/month=06/part-0.parquet")?.format
         .format, .parquet)
@@ -41,6 +50,7 @@ final class LakeIndexTests: XCTestCase {
     let sales = try XCTUnwrap(datasets.last)
     XCTAssertEqual(sales.files, 2)
     XCTAssertEqual(sales.bytes, Int64(csv.utf8.count + parquetMagic.count))
+    XCTAssertEqual(sales.rows, 2)
     XCTAssertEqual(
       sales.partitionColumns,
       [
@@ -131,6 +141,31 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(gone.status, .unparsed)
     XCTAssertTrue(gone.reason?.contains("could not be read") == true, "\(gone)")
     XCTAssertEqual(try reopened.lakeFile(bucket: "lake", key: "a/kept.csv")?.format.format, .csv)
+  }
+
+  /// Structured files that do not parse are stored, served and catalogued as unparsed with
+  /// the reason; JSON lines get their statistics too.
+  func test_malformed_structured_files_are_catalogued_as_unparsed() throws {
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("lake")
+    let ragged = "a,b,c\n1,2,3\n4,5,6\n7,8\n"
+    try put(store, "lake", "raw/ragged.csv", ragged)
+    try put(store, "lake", "raw/events.jsonl", "{\"n\": 1, \"s\": \"x\"}\n{\"n\": 5}\n")
+    try put(store, "lake", "raw/cut.jsonl", "{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3, \"s\": \"trunc")
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    let bad = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "raw/ragged.csv"))
+    XCTAssertEqual(bad.status, .unparsed)
+    XCTAssertEqual(bad.reason, "line 4: a record has 2 fields, the header 3")
+    XCTAssertEqual(try get(store, "lake", "raw/ragged.csv").1, Array(ragged.utf8))
+    let events = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "raw/events.jsonl"))
+    XCTAssertEqual(events.status, .indexed)
+    XCTAssertEqual(events.rowCount, 2)
+    XCTAssertEqual(events.columns.map(\.type), ["integer", "string"])
+    XCTAssertEqual(events.columns.last?.nullCount, 1)
+    let cut = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "raw/cut.jsonl"))
+    XCTAssertEqual(cut.status, .unparsed)
+    XCTAssertEqual(cut.reason, "line 3: a string is not closed")
+    XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.rows, 2)
   }
 
   /// A catalog of schema version 2 (issues 11-14's builds) gains the index tables, and the

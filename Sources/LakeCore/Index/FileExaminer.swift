@@ -6,6 +6,15 @@ import LakeQuery
   import Darwin
 #endif
 
+/// The text-table readers of LakeQuery, as the examiner drives them.
+protocol TextTableScanner {
+  mutating func consume(_ bytes: ArraySlice<UInt8>) throws(TextStatisticsError)
+  mutating func finish() throws(TextStatisticsError) -> TableSummary
+}
+
+extension DelimitedScanner: TextTableScanner {}
+extension JSONLinesScanner: TextTableScanner {}
+
 /// Reads what the index records of one object version from its open file: the format from
 /// its first bytes, and for structured files their schema and statistics.
 enum FileExaminer {
@@ -27,8 +36,82 @@ enum FileExaminer {
     }
     file.format = FormatGuess.detect(
       key: info.key, head: head, complete: Int64(head.count) >= info.size)
-    file.status = file.format.format == .unstructured ? .unstructured : .indexed
+    if file.format.format == .unstructured {
+      file.status = .unstructured
+      return file
+    }
+    do throws(ExamineError) {
+      try readTable(opened, into: &file)
+      file.status = .indexed
+    } catch {
+      file.status = .unparsed
+      file.reason = error.reason
+    }
     return file
+  }
+
+  /// Why a structured file was not read; the reason is shown to users.
+  struct ExamineError: Error {
+    var reason: String
+  }
+
+  /// Reads the schema, row count and column statistics of a structured file.
+  private static func readTable(_ opened: OpenedObject, into file: inout LakeFileInfo)
+    throws(ExamineError)
+  {
+    if file.format.gzip {
+      throw ExamineError(reason: "gzip-compressed files are not read yet")
+    }
+    let table: TableSummary
+    switch file.format.format {
+    case .csv, .tsv:
+      let tab = UInt8(ascii: "\t")
+      var scanner = DelimitedScanner(
+        delimiter: file.format.delimiter ?? (file.format.format == .tsv ? tab : UInt8(ascii: ",")))
+      table = try stream(opened, through: &scanner)
+    case .jsonLines:
+      var scanner = JSONLinesScanner()
+      table = try stream(opened, through: &scanner)
+    case .parquet:
+      throw ExamineError(reason: "Parquet footers are not read yet")
+    case .unstructured:
+      return
+    }
+    file.rowCount = table.rowCount
+    file.columns = table.columns.map {
+      LakeColumn(name: $0.name, type: $0.type, min: $0.min, max: $0.max, nullCount: $0.nullCount)
+    }
+  }
+
+  /// Feeds the whole file to `scanner` in 1 MiB reads; memory stays bounded by the scanner.
+  private static func stream<Scanner: TextTableScanner>(
+    _ opened: OpenedObject, through scanner: inout Scanner
+  ) throws(ExamineError) -> TableSummary {
+    var buffer = [UInt8](repeating: 0, count: Int(min(opened.info.size, 1 << 20)))
+    var offset: Int64 = 0
+    while offset < opened.info.size {
+      let result = buffer.withUnsafeMutableBytes { raw in
+        Result { () throws(Errno) in try FileOps.read(opened.descriptor, into: raw, at: offset) }
+      }
+      guard case .success(let count) = result else {
+        if case .failure(let error) = result {
+          throw ExamineError(reason: "the file could not be read: \(error.name)")
+        }
+        break
+      }
+      if count == 0 { break }
+      do throws(TextStatisticsError) {
+        try scanner.consume(buffer[..<count])
+      } catch {
+        throw ExamineError(reason: error.description)
+      }
+      offset += Int64(count)
+    }
+    do throws(TextStatisticsError) {
+      return try scanner.finish()
+    } catch {
+      throw ExamineError(reason: error.description)
+    }
   }
 
   /// The record of a version whose file could not be read.

@@ -1,0 +1,197 @@
+/// Reads CSV (or TSV, or another single-byte delimiter) as it streams past, in bounded
+/// memory: the first record names the columns, every later record adds to the row count and
+/// the columns' statistics.
+///
+/// RFC 4180 quoting: a field that starts with `"` runs to the next lone `"` and may hold the
+/// delimiter, `""` and line breaks. Lines end with LF or CRLF; a UTF-8 byte-order mark at the
+/// start is skipped; empty lines are skipped. An empty field is null. A record whose field
+/// count differs from the header's, an unterminated quote, or more columns than the limit is
+/// an error (the file is then catalogued as unparsed).
+public struct DelimitedScanner: Sendable {
+  private enum State: Sendable {
+    case fieldStart
+    case unquoted
+    case quoted
+    case quoteInQuoted
+    case afterCR
+  }
+
+  private let delimiter: UInt8
+  private let limits: TextStatisticsLimits
+  private var state = State.fieldStart
+  private var field: [UInt8] = []
+  private var fieldTruncated = false
+  private var fieldQuoted = false
+  private var fieldIndex = 0
+  private var names: [String]?
+  private var headerFields: [String] = []
+  private var columns: [ColumnAccumulator] = []
+  private var rows: Int64 = 0
+  private var line: Int64 = 1
+  private var recordLine: Int64 = 1
+  private var bomChecked = false
+  private var pendingBOM: [UInt8] = []
+  private var recordIsEmpty = true
+
+  public init(delimiter: UInt8, limits: TextStatisticsLimits = .init()) {
+    self.delimiter = delimiter
+    self.limits = limits
+  }
+
+  /// Reads the next bytes of the file.
+  public mutating func consume(_ bytes: ArraySlice<UInt8>) throws(TextStatisticsError) {
+    let result = bytes.withUnsafeBytes { buffer in
+      Result { () throws(TextStatisticsError) in try consume(buffer) }
+    }
+    try result.get()
+  }
+
+  /// Reads the next bytes of the file.
+  public mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(TextStatisticsError) {
+    for byte in bytes {
+      if !bomChecked {
+        pendingBOM.append(byte)
+        if pendingBOM.count < 3, [0xEF, 0xBB, 0xBF].starts(with: pendingBOM) { continue }
+        bomChecked = true
+        let held = pendingBOM
+        pendingBOM = []
+        if held != [0xEF, 0xBB, 0xBF] {
+          for heldByte in held { try step(heldByte) }
+        }
+        continue
+      }
+      try step(byte)
+    }
+  }
+
+  /// Ends the file and returns the table; a last record without a line break counts.
+  public mutating func finish() throws(TextStatisticsError) -> TableSummary {
+    if !bomChecked, !pendingBOM.isEmpty {
+      bomChecked = true
+      let held = pendingBOM
+      pendingBOM = []
+      if held != [0xEF, 0xBB, 0xBF] { for byte in held { try step(byte) } }
+    }
+    switch state {
+    case .quoted:
+      throw TextStatisticsError("a quoted field is not closed", line: recordLine)
+    case .afterCR:
+      break
+    case .fieldStart where recordIsEmpty:
+      break
+    default:
+      try endField()
+      try endRecord()
+    }
+    state = .fieldStart
+    let columns = (names ?? []).enumerated().map { index, name in
+      self.columns[index].summary(name: name)
+    }
+    return TableSummary(columns: columns, rowCount: rows)
+  }
+
+  private mutating func step(_ byte: UInt8) throws(TextStatisticsError) {
+    switch state {
+    case .fieldStart:
+      if byte == UInt8(ascii: "\"") {
+        fieldQuoted = true
+        recordIsEmpty = false
+        state = .quoted
+      } else {
+        try unquoted(byte)
+      }
+    case .unquoted:
+      try unquoted(byte)
+    case .quoted:
+      if byte == UInt8(ascii: "\"") {
+        state = .quoteInQuoted
+      } else {
+        if byte == UInt8(ascii: "\n") { line += 1 }
+        append(byte)
+      }
+    case .quoteInQuoted:
+      if byte == UInt8(ascii: "\"") {
+        append(byte)
+        state = .quoted
+      } else {
+        // The closing quote; anything after it up to the delimiter is kept as written.
+        state = .unquoted
+        try unquoted(byte)
+      }
+    case .afterCR:
+      state = .fieldStart
+      if byte != UInt8(ascii: "\n") { try step(byte) }
+    }
+  }
+
+  private mutating func unquoted(_ byte: UInt8) throws(TextStatisticsError) {
+    if byte == delimiter {
+      recordIsEmpty = false
+      try endField()
+      state = .fieldStart
+    } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+      if !recordIsEmpty || !field.isEmpty || fieldQuoted {
+        try endField()
+        try endRecord()
+      }
+      line += 1
+      recordLine = line
+      state = byte == UInt8(ascii: "\r") ? .afterCR : .fieldStart
+    } else {
+      recordIsEmpty = false
+      append(byte)
+      state = .unquoted
+    }
+  }
+
+  private mutating func append(_ byte: UInt8) {
+    if field.count < limits.maxValueBytes {
+      field.append(byte)
+    } else {
+      fieldTruncated = true
+    }
+  }
+
+  private mutating func endField() throws(TextStatisticsError) {
+    defer {
+      field.removeAll(keepingCapacity: true)
+      fieldTruncated = false
+      fieldQuoted = false
+      fieldIndex += 1
+    }
+    if names == nil {
+      guard fieldIndex < limits.maxColumns else {
+        throw TextStatisticsError(
+          "the header has more than \(limits.maxColumns) columns", line: recordLine)
+      }
+      columns.append(ColumnAccumulator())
+      headerFields.append(String(decoding: field, as: UTF8.self))
+      return
+    }
+    guard fieldIndex < columns.count else {
+      throw TextStatisticsError(
+        "a record has more fields than the header's \(columns.count)", line: recordLine)
+    }
+    if field.isEmpty {
+      columns[fieldIndex].addNull()
+    } else {
+      columns[fieldIndex].add(field, kind: .text, truncated: fieldTruncated, limits: limits)
+    }
+  }
+
+  private mutating func endRecord() throws(TextStatisticsError) {
+    defer {
+      fieldIndex = 0
+      recordIsEmpty = true
+    }
+    if names == nil {
+      names = headerFields
+      return
+    }
+    guard fieldIndex == columns.count else {
+      throw TextStatisticsError(
+        "a record has \(fieldIndex) fields, the header \(columns.count)", line: recordLine)
+    }
+    rows += 1
+  }
+}

@@ -1,0 +1,178 @@
+/// A structured file's shape and statistics: its columns in order and its row count.
+public struct TableSummary: Sendable, Hashable {
+  public var columns: [ColumnSummary]
+  public var rowCount: Int64
+
+  public init(columns: [ColumnSummary], rowCount: Int64) {
+    self.columns = columns
+    self.rowCount = rowCount
+  }
+}
+
+/// One column: its name, the type its values read as, and statistics over every row.
+public struct ColumnSummary: Sendable, Hashable {
+  public var name: String
+  /// `integer`, `decimal`, `date`, `timestamp` or `string` for scalar values (the narrowest
+  /// every non-null value reads as); `json` for nested JSON values.
+  public var type: String
+  /// The smallest and largest non-null values; nil when unknown (no values, nested values,
+  /// or a string longer than ``TextStatisticsLimits/maxStatisticBytes`` as the maximum).
+  public var min: TypedValue?
+  public var max: TypedValue?
+  public var nullCount: Int64
+
+  public init(name: String, type: String, min: TypedValue?, max: TypedValue?, nullCount: Int64) {
+    self.name = name
+    self.type = type
+    self.min = min
+    self.max = max
+    self.nullCount = nullCount
+  }
+}
+
+/// Bounds on what reading a text table may hold in memory; a file past them is reported, not
+/// read further.
+public struct TextStatisticsLimits: Sendable, Hashable {
+  /// The most columns a file may have.
+  public var maxColumns = 1_000
+  /// The longest value kept in full; longer values are read as strings, their prefix kept
+  /// for the minimum.
+  public var maxValueBytes = 64 * 1024
+  /// The longest string minimum or maximum recorded. A longer minimum is cut (still a lower
+  /// bound); a longer maximum is dropped (a cut one would not bound).
+  public var maxStatisticBytes = 256
+  /// How deep JSON values may nest.
+  public var maxDepth = 64
+  /// The longest JSON line.
+  public var maxLineBytes = 16 << 20
+
+  public init() {}
+}
+
+/// Why a text table could not be read: what and where (1-based line).
+public struct TextStatisticsError: Error, Sendable, Hashable, CustomStringConvertible {
+  public var message: String
+  public var line: Int64
+
+  public init(_ message: String, line: Int64) {
+    self.message = message
+    self.line = line
+  }
+
+  public var description: String { "line \(line): \(message)" }
+}
+
+/// The kinds of value a column sees: CSV fields are text that may read as numbers or dates;
+/// JSON separates strings from numbers.
+enum ValueKind {
+  case text
+  case jsonString
+  case jsonNumber
+  case jsonLiteral
+  case nested
+}
+
+/// Running statistics of one column, in bounded memory.
+struct ColumnAccumulator {
+  var nulls: Int64 = 0
+  private var values: Int64 = 0
+  private var nested = false
+  private var integer: (Bool, Int64, Int64) = (true, .max, .min)
+  private var decimal: (Bool, Double, Double) = (true, .infinity, -.infinity)
+  private var date: (Bool, Int64, Int64) = (true, .max, .min)
+  private var timestamp: (Bool, Int64, Int64) = (true, .max, .min)
+  private var stringMin: [UInt8]?
+  private var stringMax: [UInt8]?
+  private var maxUnknown = false
+
+  mutating func addNull() { nulls += 1 }
+
+  /// Adds one value; `truncated` says `bytes` is only the value's prefix.
+  mutating func add(
+    _ bytes: [UInt8], kind: ValueKind, truncated: Bool, limits: TextStatisticsLimits
+  ) {
+    values += 1
+    if kind == .nested {
+      nested = true
+      return
+    }
+    let numeric = kind == .text || kind == .jsonNumber
+    let temporal = kind == .text || kind == .jsonString
+    if integer.0 {
+      if numeric, !truncated, let value = ISOText.integer(bytes: bytes) {
+        integer = (true, min(integer.1, value), max(integer.2, value))
+      } else {
+        integer.0 = false
+      }
+    }
+    if decimal.0 {
+      if numeric, !truncated, let value = ISOText.decimal(bytes: bytes) {
+        decimal = (true, min(decimal.1, value), max(decimal.2, value))
+      } else {
+        decimal.0 = false
+      }
+    }
+    if date.0 {
+      if temporal, !truncated, let value = ISOText.date(bytes: bytes) {
+        date = (true, min(date.1, value), max(date.2, value))
+      } else {
+        date.0 = false
+      }
+    }
+    if timestamp.0 {
+      if temporal, !truncated, let value = ISOText.timestamp(bytes: bytes) {
+        timestamp = (true, min(timestamp.1, value), max(timestamp.2, value))
+      } else {
+        timestamp.0 = false
+      }
+    }
+    // Compared as the text the catalog stores: invalid UTF-8 repaired first.
+    let text =
+      bytes.allSatisfy { $0 < 0x80 } ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)
+    let cut = text.count > limits.maxStatisticBytes
+    var kept = text
+    if cut {
+      // Cut at a character boundary, so the prefix stays valid UTF-8 and below the value.
+      var end = max(0, limits.maxStatisticBytes)
+      while end > 0, text[end] & 0xC0 == 0x80 { end -= 1 }
+      kept = Array(text[..<end])
+    }
+    if stringMin.map({ kept.lexicographicallyPrecedes($0) }) ?? true { stringMin = kept }
+    if cut || truncated {
+      maxUnknown = true
+    } else if stringMax.map({ $0.lexicographicallyPrecedes(kept) }) ?? true {
+      stringMax = kept
+    }
+  }
+
+  func summary(name: String) -> ColumnSummary {
+    let scalar = values > 0 && !nested
+    if nested {
+      return ColumnSummary(name: name, type: "json", min: nil, max: nil, nullCount: nulls)
+    }
+    if scalar, integer.0 {
+      return ColumnSummary(
+        name: name, type: "integer", min: .integer(integer.1), max: .integer(integer.2),
+        nullCount: nulls)
+    }
+    if scalar, decimal.0 {
+      return ColumnSummary(
+        name: name, type: "decimal", min: .decimal(decimal.1), max: .decimal(decimal.2),
+        nullCount: nulls)
+    }
+    if scalar, date.0 {
+      return ColumnSummary(
+        name: name, type: "date", min: .date(date.1), max: .date(date.2), nullCount: nulls)
+    }
+    if scalar, timestamp.0 {
+      return ColumnSummary(
+        name: name, type: "timestamp", min: .timestamp(timestamp.1), max: .timestamp(timestamp.2),
+        nullCount: nulls)
+    }
+    return ColumnSummary(
+      name: name, type: "string",
+      min: stringMin.map { .string(String(decoding: $0, as: UTF8.self)) },
+      max: maxUnknown ? nil : stringMax.map { .string(String(decoding: $0, as: UTF8.self)) },
+      nullCount: nulls)
+  }
+}
