@@ -94,8 +94,11 @@ extension Catalog {
     // 3: the data-lake index (Catalog+LakeIndex.swift), written by the indexer as it follows
     // the change log: each object's dataset, format and statistics, its Hive partition values,
     // its columns' statistics, and per-dataset totals and partition-column tallies kept
-    // up to date so that views and typed predicates need no scan.
+    // up to date so that views and typed predicates need no scan; the change log by bucket,
+    // for the change feed.
     """
+    CREATE INDEX changes_by_bucket ON changes (bucket, seq);
+
     CREATE TABLE lake_state (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       indexed_seq INTEGER NOT NULL
