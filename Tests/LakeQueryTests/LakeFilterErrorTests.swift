@@ -102,7 +102,13 @@ final class LakeFilterErrorTests: XCTestCase {
     XCTAssertEqual(
       self.error("x = 'abc")?.description, "unterminated quoted text at column 5, found ''abc'")
     XCTAssertEqual(
-      self.error("x => 1")?.description, "unknown operator '=>' at column 3, found '=>'")
+      self.error("x => 1")?.description, "unknown operator at column 3, found '=>'")
+    XCTAssertEqual(
+      self.error("x = 1 AND in = 2")?.description,
+      "a keyword cannot be a name; quote it: \"in\" at column 11, found 'in'")
+    XCTAssertEqual(
+      self.error("x = null")?.description,
+      "expected a value after '=' (test for null with IS NULL) at column 5, found 'null'")
   }
 
   func testNestingIsBoundedNotAStackOverflow() throws {

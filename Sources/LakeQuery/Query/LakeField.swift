@@ -75,7 +75,7 @@ public enum LakeField: Sendable, Hashable, CustomStringConvertible {
 
   /// `"name"` with each `"` doubled.
   static func quoted(_ name: String) -> String {
-    "\"" + name.replacing("\"", with: "\"\"") + "\""
+    QueryLexer.quoting(name, in: "\"")
   }
 }
 

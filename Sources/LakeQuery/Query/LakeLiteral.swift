@@ -22,7 +22,7 @@ public struct LakeLiteral: Sendable, Hashable, CustomStringConvertible {
 
   /// The canonical text: bare when written bare, else single-quoted.
   public var description: String {
-    quoted ? "'" + text.replacing("'", with: "''") + "'" : text
+    quoted ? QueryLexer.quoting(text, in: "'") : text
   }
 
   /// The text as a value of `type` (``PartitionType/parse(_:)``), or nil when it is not one.

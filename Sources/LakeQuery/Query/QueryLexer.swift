@@ -70,13 +70,13 @@ struct QueryLexer {
       let written = source(from: start)
       guard let op = ComparisonOperator(written: written) else {
         let hint = written == "==" ? "; use '='" : ""
-        throw error("unknown operator '\(written)'\(hint)", at: start, token: written)
+        throw error("unknown operator\(hint)", at: start, token: written)
       }
       return token(.comparison(op), from: start)
     default:
       guard LakeLiteral.isBareScalar(first) else {
         let written = String(Character(first))
-        throw error("unexpected character '\(written)'", at: start, token: written)
+        throw error("unexpected character", at: start, token: written)
       }
       while index < scalars.count, LakeLiteral.isBareScalar(scalars[index]) { index += 1 }
       return token(.word, from: start)
@@ -99,6 +99,19 @@ struct QueryLexer {
     }
     let what = quote == "'" ? "text" : "name"
     throw error("unterminated quoted \(what)", at: start, token: source(from: start))
+  }
+
+  /// `text` between `quote`s with each `quote` doubled, what ``quoted(by:from:)`` undoes.
+  /// Works on Unicode scalars: a quote followed by a combining mark is still a quote.
+  static func quoting(_ text: String, in quote: Unicode.Scalar) -> String {
+    var quoted = String.UnicodeScalarView()
+    quoted.append(quote)
+    for scalar in text.unicodeScalars {
+      quoted.append(scalar)
+      if scalar == quote { quoted.append(quote) }
+    }
+    quoted.append(quote)
+    return String(quoted)
   }
 
   private func source(from start: Int) -> String {

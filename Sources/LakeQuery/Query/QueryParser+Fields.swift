@@ -11,11 +11,11 @@ extension QueryParser {
     guard start.kind == .word else { throw error("expected a field") }
     if let keyword = start.keyword {
       throw error(
-        "'\(start.source)' is a keyword; quote it to use it as a name: \"\(keyword.rawValue)\"")
+        "a keyword cannot be a name; quote it: \"\(keyword.rawValue)\"")
     }
     guard let dot = start.value.firstIndex(of: ".") else {
       guard LakeField.isIdentifier(start.value) else {
-        throw error("'\(start.value)' is not a name; quote names with other characters")
+        throw error("expected a field name; quote names with other characters")
       }
       try checkName(start.value)
       try advance()
@@ -33,7 +33,7 @@ extension QueryParser {
       }
       name = token.value
     } else if !LakeField.isIdentifier(name) {
-      throw error("'\(start.source)' is not a field; quote a name with other characters")
+      throw error("expected a field; quote names with other characters: \(qualifier).\"a.b\"")
     }
     if kind == 2 { name = name.lowercased() }  // metadata names are case-insensitive
     try checkName(name)
