@@ -25,6 +25,7 @@ let allTargets: [FuzzTarget] = [
   writeHeadersTarget,
   datasetPathTarget,
   dataFormatTarget,
+  lakeQueryTarget,
 ]
 
 @_silgen_name("LLVMFuzzerRunDriver")
