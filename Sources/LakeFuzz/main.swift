@@ -26,6 +26,7 @@ let allTargets: [FuzzTarget] = [
   datasetPathTarget,
   dataFormatTarget,
   textTableTarget,
+  lakeQueryTarget,
 ]
 
 @_silgen_name("LLVMFuzzerRunDriver")
