@@ -78,6 +78,9 @@ extension S3ErrorCode {
   public static let noSuchBucket = S3ErrorCode(
     "NoSuchBucket", 404, "The specified bucket does not exist.")
   public static let noSuchKey = S3ErrorCode("NoSuchKey", 404, "The specified key does not exist.")
+  /// LakeStore's own: a catalog API path (`/_lake/v1/...`) that names no resource.
+  public static let noSuchResource = S3ErrorCode(
+    "NoSuchResource", 404, "The catalog API has no such resource.")
   public static let notImplemented = S3ErrorCode(
     "NotImplemented", 501,
     "A header or query you provided implies functionality that is not implemented.")

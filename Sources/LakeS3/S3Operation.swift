@@ -101,6 +101,9 @@ public enum S3Operation: Sendable, Equatable {
   /// ListObjectVersions: `marker` holds `key-marker`.
   case listObjectVersions(bucket: String, ListObjectsParameters)
   case getBucketVersioning(bucket: String)
+  /// A request to LakeStore's catalog API, `GET /_lake/v1/BUCKET/RESOURCE` (path style only,
+  /// so no S3 key is shadowed: `_lake` is not a valid bucket name).
+  case catalog(bucket: String, resource: String)
   /// A real S3 operation LakeStore does not implement; answered with 501 naming it.
   case notImplemented(String, bucket: String?, key: String?)
 
@@ -133,6 +136,7 @@ public enum S3Operation: Sendable, Equatable {
     case .listMultipartUploads: "ListMultipartUploads"
     case .listObjectVersions: "ListObjectVersions"
     case .getBucketVersioning: "GetBucketVersioning"
+    case .catalog(_, let resource): "Catalog." + resource
     case .notImplemented(let what, _, _): what
     }
   }
@@ -143,7 +147,8 @@ public enum S3Operation: Sendable, Equatable {
     case .createBucket(let b), .headBucket(let b), .deleteBucket(let b), .getBucketLocation(let b):
       b
     case .listObjectsV1(let b, _), .listObjectsV2(let b, _), .listMultipartUploads(let b, _),
-      .deleteObjects(let b), .listObjectVersions(let b, _), .getBucketVersioning(let b):
+      .deleteObjects(let b), .listObjectVersions(let b, _), .getBucketVersioning(let b),
+      .catalog(let b, _):
       b
     case .putObject(let b, _), .getObject(let b, _, _), .headObject(let b, _, _),
       .deleteObject(let b, _), .createMultipartUpload(let b, _), .uploadPart(let b, _, _, _),
@@ -175,7 +180,7 @@ public enum S3Operation: Sendable, Equatable {
     switch self {
     case .listBuckets, .headBucket, .getBucketLocation, .listObjectsV1, .listObjectsV2,
       .getObject, .headObject, .listParts, .listMultipartUploads, .getObjectTagging,
-      .listObjectVersions, .getBucketVersioning, .getObjectAttributes:
+      .listObjectVersions, .getBucketVersioning, .getObjectAttributes, .catalog:
       true
     default: false
     }

@@ -87,6 +87,9 @@ public struct S3Router: Sendable {
         throw S3Error(.invalidBucketName, extra: [("BucketName", "")])
       }
     }
+    if bucket == Self.catalogPrefix, virtualHostBucket(host) == nil {
+      return try routeCatalog(method: method, path: key ?? "", rawPath: rawPath)
+    }
     // A list, not a set: a handful of names, searched a few times (hashing cost more).
     let names = query.map(\.name)
     func value(_ name: String) -> String? { query.first { $0.name == name }?.value }
@@ -103,6 +106,22 @@ public struct S3Router: Sendable {
     }
     return try routeObject(
       method: method, bucket: bucket, key: key, names: names, value: value, header: header)
+  }
+
+  /// The first path segment of the catalog API (`/_lake/v1/...`).
+  public static let catalogPrefix = "_lake"
+
+  /// `v1/BUCKET/RESOURCE` under the catalog prefix; only GET.
+  private func routeCatalog(method: String, path: String, rawPath: String) throws(S3Error)
+    -> S3Operation
+  {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0] == "v1", !parts[1].isEmpty, !parts[2].isEmpty else {
+      throw S3Error(
+        .noSuchResource, "Catalog API paths are /_lake/v1/BUCKET/RESOURCE.", resource: rawPath)
+    }
+    guard method == "GET" else { throw methodNotAllowed(method, allow: "GET") }
+    return .catalog(bucket: String(parts[1]), resource: String(parts[2]))
   }
 
   func virtualHostBucket(_ host: String?) -> String? {

@@ -229,6 +229,7 @@ final class S3RequestHandler: HTTPHandler {
     case .listObjectVersions(let bucket, let parameters):
       return try listObjectVersions(bucket, parameters, request)
     case .getBucketVersioning(let bucket): return try bucketVersioning(bucket)
+    case .catalog(let bucket, let resource): return try catalog(bucket, resource, request)
     case .notImplemented(let what, _, _): throw S3Error.notImplemented(what)
     }
   }

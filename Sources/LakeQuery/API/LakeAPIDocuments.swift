@@ -118,8 +118,7 @@ public struct LakeChangeDocument: Codable, Sendable, Equatable {
   /// When it was committed: ISO 8601 UTC with milliseconds.
   public var time: String
 
-  public init(sequence: Int64, op: String, key: String, size: Int64?, etag: String?, time: String)
-  {
+  public init(sequence: Int64, op: String, key: String, size: Int64?, etag: String?, time: String) {
     self.sequence = sequence
     self.op = op
     self.key = key
