@@ -25,6 +25,7 @@ let allTargets: [FuzzTarget] = [
   writeHeadersTarget,
   datasetPathTarget,
   dataFormatTarget,
+  parquetFooterTarget,
 ]
 
 @_silgen_name("LLVMFuzzerRunDriver")
