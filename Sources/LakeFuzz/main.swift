@@ -27,6 +27,7 @@ let allTargets: [FuzzTarget] = [
   dataFormatTarget,
   textTableTarget,
   lakeQueryTarget,
+  parquetFooterTarget,
 ]
 
 @_silgen_name("LLVMFuzzerRunDriver")
