@@ -168,6 +168,51 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.rows, 2)
   }
 
+  /// A Parquet file written by pyarrow: schema and statistics come from its footer (the
+  /// figures are pyarrow's own reading of Tests/Fixtures/parquet/typed.parquet); the same
+  /// file cut short is catalogued as unparsed.
+  func test_parquet_files_are_indexed_from_their_footer() throws {
+    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Fixtures/parquet/typed.parquet")
+    let bytes = try [UInt8](Data(contentsOf: fixture))
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "t/year=2024/typed.parquet", bytes)
+    try put(store, "lake", "t/year=2025/cut.parquet", Array(bytes.dropLast(100)))
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    let file = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "t/year=2024/typed.parquet"))
+    XCTAssertEqual(file.status, .indexed, "\(file)")
+    XCTAssertEqual(file.rowCount, 10)
+    XCTAssertEqual(
+      file.columns.map(\.name),
+      ["i32", "i64", "f64", "s", "d", "ts_ms", "ts_us_utc", "dec", "flag"])
+    XCTAssertEqual(
+      file.columns.map(\.type),
+      [
+        "int32", "int64", "float64", "varchar", "date", "timestamp_ms", "timestamptz",
+        "decimal(10,2)", "boolean",
+      ])
+    let byName = Dictionary(uniqueKeysWithValues: file.columns.map { ($0.name, $0) })
+    XCTAssertEqual(
+      byName["i32"],
+      LakeColumn(
+        name: "i32", type: "int32", min: .integer(-2_147_483_648), max: .integer(2_147_483_647),
+        nullCount: 2))
+    XCTAssertEqual(byName["s"]?.min, .string("apple"))
+    XCTAssertEqual(byName["s"]?.max, .string("plum"))
+    XCTAssertEqual(byName["s"]?.nullCount, 3)
+    XCTAssertEqual(byName["d"]?.min, PartitionType.date.parse("2024-05-01"))
+    XCTAssertEqual(byName["d"]?.max, PartitionType.date.parse("2025-04-26"))
+    XCTAssertEqual(byName["ts_ms"]?.min, PartitionType.timestamp.parse("2024-01-01T12:30:15.123"))
+    XCTAssertEqual(byName["dec"]?.min, .decimal(-99_999_999.99))
+    XCTAssertEqual(byName["flag"]?.max, .integer(1))
+    XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.rows, 10)
+
+    let cut = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "t/year=2025/cut.parquet"))
+    XCTAssertEqual(cut.status, .unparsed)
+    XCTAssertEqual(cut.reason, "the file does not end with the Parquet magic PAR1")
+  }
+
   /// A catalog of schema version 2 (issues 11-14's builds) gains the index tables, and the
   /// objects it already holds are indexed.
   func test_a_version_two_catalog_migrates_and_its_objects_are_indexed() throws {

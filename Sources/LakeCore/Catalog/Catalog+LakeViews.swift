@@ -147,9 +147,9 @@ extension SQLiteStatement {
     if isNull(column) { return nil }
     if isInteger(column) {
       let number = int64(column)
-      switch type {
-      case "date": return .date(number)
-      case "timestamp": return .timestamp(number)
+      switch ColumnValueKind(typeName: type) {
+      case .date: return .date(number)
+      case .timestamp: return .timestamp(number)
       default: return .integer(number)
       }
     }

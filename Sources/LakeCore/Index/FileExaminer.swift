@@ -73,7 +73,8 @@ enum FileExaminer {
       var scanner = JSONLinesScanner()
       table = try stream(opened, through: &scanner)
     case .parquet:
-      throw ExamineError(reason: "Parquet footers are not read yet")
+      try readParquet(opened, into: &file)
+      return
     case .unstructured:
       return
     }
@@ -81,6 +82,49 @@ enum FileExaminer {
     file.columns = table.columns.map {
       LakeColumn(name: $0.name, type: $0.type, min: $0.min, max: $0.max, nullCount: $0.nullCount)
     }
+  }
+
+  /// Reads a Parquet file's footer (its last bytes only; never a data page): schema, row
+  /// count, and each column's statistics merged over the row groups.
+  private static func readParquet(_ opened: OpenedObject, into file: inout LakeFileInfo)
+    throws(ExamineError)
+  {
+    let size = opened.info.size
+    let tailLength = Int64(ParquetFooter.tailLength)
+    guard size >= tailLength + Int64(ParquetFooter.magic.count) else {
+      throw ExamineError(reason: "\(size) bytes are too few for a Parquet file")
+    }
+    do throws(ParquetError) {
+      let tail = try readBytes(opened.descriptor, at: size - tailLength, count: Int(tailLength))
+      let length = try ParquetFooter.footerLength(tail: tail, fileSize: Int(size))
+      let footer = try readBytes(
+        opened.descriptor, at: size - tailLength - Int64(length), count: length)
+      let metadata = try ParquetMetadata(footer: footer)
+      file.rowCount = metadata.rowCount
+      file.columns = metadata.columnStatistics().map {
+        LakeColumn(
+          name: $0.column.name, type: $0.column.typeName, min: $0.min, max: $0.max,
+          nullCount: $0.nullCount)
+      }
+    } catch {
+      throw ExamineError(reason: error.message)
+    }
+  }
+
+  /// `read` for the Parquet reader: a short read or an I/O error is a `ParquetError`.
+  private static func readBytes(_ descriptor: Int32, at offset: Int64, count: Int)
+    throws(ParquetError) -> [UInt8]
+  {
+    let bytes: [UInt8]
+    do throws(Errno) {
+      bytes = try read(descriptor, at: offset, count: count)
+    } catch {
+      throw ParquetError(.truncated, "the footer could not be read: \(error.name)")
+    }
+    guard bytes.count == count else {
+      throw ParquetError(.truncated, "the file ended while reading its footer")
+    }
+    return bytes
   }
 
   /// Feeds the whole file to `scanner` in 1 MiB reads; memory stays bounded by the scanner.
