@@ -12,6 +12,42 @@ extension S3RequestHandler {
   static let maxChangeWait = 20.0
   /// The most changes one change-feed page returns.
   static let maxChangePage = 10_000
+  /// The most files one query page returns.
+  static let maxQueryPage = 10_000
+
+  /// The query of a `query` request: `dataset` or `prefix`, `where` (the filter language),
+  /// `order` (`size desc`), `after` (the previous page's `next`).
+  static func lakeQuery(_ value: (String) -> String?) throws(S3Error) -> LakeQuery {
+    var query = LakeQuery(dataset: value("dataset"), prefix: value("prefix"))
+    guard query.dataset == nil || query.prefix == nil else {
+      throw S3Error(.invalidArgument, "Give a dataset or a prefix, not both.")
+    }
+    for (name, parse) in [
+      (
+        "where",
+        { (text: String) throws(LakeQuerySyntaxError) in
+          query.filter = try LakeFilter(parsing: text)
+        }
+      ),
+      (
+        "order",
+        { (text: String) throws(LakeQuerySyntaxError) in
+          query.order = try LakeOrder.parse(text)
+        }
+      ),
+    ] as [(String, (String) throws(LakeQuerySyntaxError) -> Void)] {
+      guard let text = value(name), !text.isEmpty else { continue }
+      do throws(LakeQuerySyntaxError) {
+        try parse(text)
+      } catch {
+        throw S3Error(
+          .invalidArgument, "\(name): \(error.description)",
+          extra: [("ArgumentName", name), ("ArgumentValue", text)])
+      }
+    }
+    query.after = value("after")
+    return query
+  }
 
   func catalog(_ bucket: String, _ resource: String, _ request: S3Request) throws -> HTTPResponse {
     let query = try S3Router.parseQuery(request.head.query)
@@ -33,16 +69,35 @@ extension S3RequestHandler {
         value("limit"), name: "limit", default: 1000, range: 1...Int64(Self.maxChangePage))
       let wait = try Self.integer(
         value("wait"), name: "wait", default: 0, range: 0...Int64(Self.maxChangeWait))
-      let changes = try waitingForChanges { () throws(LakeError) in
-        try store.changes(bucket: bucket, after: after, limit: Int(limit), wait: Double(wait))
+      let changes = try waitingForChanges(wait: Double(wait)) { (wait) throws(LakeError) in
+        try store.changes(bucket: bucket, after: after, limit: Int(limit), wait: wait)
       }
       return try json(
         LakeChangesDocument(
           changes: changes.map(Self.document), next: changes.last?.sequence ?? after))
+    case "query":
+      let limit = try Self.integer(
+        value("limit"), name: "limit", default: 1000, range: 1...Int64(Self.maxQueryPage))
+      let query = try Self.lakeQuery(value)
+      let page: LakeQueryPage
+      do {
+        page = try store.lakeQuery(
+          bucket: bucket, query, limit: Int(limit), columns: value("columns") == "true")
+      } catch let error as LakeQueryError {
+        throw S3Error(.invalidArgument, error.message, extra: [("ArgumentName", "where")])
+      }
+      return try json(
+        LakeQueryResultDocument(
+          files: page.matches.map { match in
+            var document = Self.document(match.file)
+            document.etag = match.etag
+            document.modified = S3Date.iso8601(match.lastModified)
+            return document
+          }, next: page.next))
     default:
       throw S3Error(
         .noSuchResource,
-        "The catalog API has no resource '\(resource)' (datasets, file, changes).",
+        "The catalog API has no resource '\(resource)' (datasets, file, changes, query).",
         resource: request.head.path)
     }
   }
@@ -67,12 +122,17 @@ extension S3RequestHandler {
     return Self.document(file)
   }
 
-  /// Runs a change-feed read; long polls beyond a quarter of the workers return at once, so
-  /// waiting consumers never take every worker.
+  /// Runs a change-feed read that may wait (`wait` > 0): at most a quarter of the workers
+  /// wait at once; beyond that a request is answered at once with what there is, so waiting
+  /// consumers never take every worker.
   private func waitingForChanges(
-    _ body: () throws(LakeError) -> [ChangeRecord]
+    wait: Double, _ body: (Double) throws(LakeError) -> [ChangeRecord]
   ) throws(LakeError) -> [ChangeRecord] {
-    try body()
+    guard wait > 0 else { return try body(0) }
+    let limit = max(1, configuration.http.workerCount / 4)
+    let waiting = waitingPolls.add(1, ordering: .relaxed).newValue
+    defer { waitingPolls.subtract(1, ordering: .relaxed) }
+    return try body(waiting <= limit ? wait : 0)
   }
 
   static func document(_ file: LakeFileInfo) -> LakeFileDocument {

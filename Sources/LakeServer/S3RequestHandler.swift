@@ -20,6 +20,8 @@ final class S3RequestHandler: HTTPHandler {
   /// The owner every bucket and object reports (a stable ID derived from the access key).
   let ownerID: String
   private let requestCounter = Atomic<UInt64>(0)
+  /// Change-feed requests waiting for a change now (see `waitingForChanges`).
+  let waitingPolls = Atomic<Int>(0)
   private let requestIDPrefix: UInt32
 
   init(

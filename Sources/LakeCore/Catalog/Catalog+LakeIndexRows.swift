@@ -95,8 +95,8 @@ extension Catalog {
       try connection.update(
         """
         INSERT INTO lake_columns (bucket, key, position, name, type, min_value, max_value,
-          null_count)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+          null_count, kind)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         """
       ) { (statement) throws(LakeError) in
         try statement.bind(1, bucket)
@@ -107,6 +107,7 @@ extension Catalog {
         try statement.bind(6, column.min)
         try statement.bind(7, column.max)
         try statement.bind(8, column.nullCount)
+        try statement.bind(9, ColumnValueKind(typeName: column.type).name)
       }
     }
   }

@@ -42,6 +42,22 @@ public struct PartitionColumn: Sendable, Equatable {
   }
 }
 
+extension PartitionColumn {
+  /// The column's type from its tallies: the first of integer, decimal, date and timestamp
+  /// that every non-null value reads as (``PartitionType/infer(_:)``), else string.
+  static func type(
+    files: Int64, nulls: Int64, counts: (Int64, Int64, Int64, Int64)
+  ) -> PartitionType {
+    let values = files - nulls
+    guard values > 0 else { return .string }
+    if counts.0 == values { return .integer }
+    if counts.1 == values { return .decimal }
+    if counts.2 == values { return .date }
+    if counts.3 == values { return .timestamp }
+    return .string
+  }
+}
+
 extension Catalog {
   /// The index's record of the key, or nil when it has none (yet).
   func lakeFile(bucket: String, key: String) throws(LakeError) -> LakeFileInfo? {
@@ -65,24 +81,7 @@ extension Catalog {
           reason: statement.optionalText(6), rowCount: statement.optionalInt64(7))
       }
       guard var file = found else { return nil }
-      file.columns = try connection.run(
-        """
-        SELECT name, type, min_value, max_value, null_count FROM lake_columns
-        WHERE bucket = ?1 AND key = ?2 ORDER BY position
-        """
-      ) { (statement) throws(LakeError) -> [LakeColumn] in
-        try statement.bind(1, bucket)
-        try statement.bind(2, key)
-        var columns: [LakeColumn] = []
-        while try statement.step() {
-          let type = statement.text(1)
-          columns.append(
-            LakeColumn(
-              name: statement.text(0), type: type, min: statement.typedValue(2, type: type),
-              max: statement.typedValue(3, type: type), nullCount: statement.optionalInt64(4)))
-        }
-        return columns
-      }
+      file.columns = try Self.columns(bucket: bucket, key: key, on: connection)
       return file
     }
   }
@@ -127,12 +126,9 @@ extension Catalog {
       while try statement.step() {
         let files = statement.int64(1)
         let nulls = statement.int64(2)
-        let values = files - nulls
-        let counts: [(PartitionType, Int64)] = [
-          (.integer, statement.int64(3)), (.decimal, statement.int64(4)),
-          (.date, statement.int64(5)), (.timestamp, statement.int64(6)),
-        ]
-        let type = values > 0 ? counts.first { $0.1 == values }?.0 ?? .string : .string
+        let type = PartitionColumn.type(
+          files: files, nulls: nulls,
+          counts: (statement.int64(3), statement.int64(4), statement.int64(5), statement.int64(6)))
         columns.append(
           PartitionColumn(name: statement.text(0), type: type, files: files, nulls: nulls))
       }

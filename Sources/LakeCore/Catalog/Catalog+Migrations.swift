@@ -165,6 +165,7 @@ extension Catalog {
       position INTEGER NOT NULL,
       name TEXT NOT NULL,
       type TEXT NOT NULL,
+      kind TEXT NOT NULL,
       min_value,
       max_value,
       null_count INTEGER,

@@ -84,3 +84,19 @@ extension LakeStore {
     return .record(FileExaminer.examine(opened))
   }
 }
+
+extension LakeStore {
+  /// The objects of `bucket` that `query` matches, from the index: at most `limit` (the
+  /// query's own limit when smaller) in the query's order, continuing after `query.after`;
+  /// each file's columns and statistics too when `columns`. Objects the indexer has not
+  /// recorded yet are not seen. Throws `LakeError` (`.noSuchBucket`, `.catalog`) or
+  /// ``LakeQueryError`` for a query that cannot run (a value of the wrong type for its field,
+  /// an unsupported order, a foreign continuation token).
+  public func lakeQuery(bucket: String, _ query: LakeQuery, limit: Int, columns: Bool = false)
+    throws -> LakeQueryPage
+  {
+    try checkOpen()
+    let limit = max(1, min(limit, query.limit ?? limit))
+    return try catalog.lakeQuery(bucket: bucket, query, limit: limit, columns: columns)
+  }
+}

@@ -20,13 +20,18 @@ public struct LakeFileDocument: Codable, Sendable, Equatable {
   public var reason: String?
   public var rows: Int64?
   public var columns: [LakeColumnDocument]?
+  /// The object's unquoted ETag and last-modified time (ISO 8601 UTC), in query results.
+  public var etag: String?
+  public var modified: String?
 
   public init(
     key: String, size: Int64, sequence: Int64, dataset: String,
     partitions: [LakePartitionValueDocument], format: String, compression: String?,
     contentType: String, status: String, reason: String?, rows: Int64?,
-    columns: [LakeColumnDocument]?
+    columns: [LakeColumnDocument]?, etag: String? = nil, modified: String? = nil
   ) {
+    self.etag = etag
+    self.modified = modified
     self.key = key
     self.size = size
     self.sequence = sequence
@@ -146,5 +151,16 @@ public struct LakeDatasetsDocument: Codable, Sendable, Equatable {
 
   public init(datasets: [LakeDatasetDocument]) {
     self.datasets = datasets
+  }
+}
+
+/// A page of query results; `next`, when set, is the `after` token of the next page.
+public struct LakeQueryResultDocument: Codable, Sendable, Equatable {
+  public var files: [LakeFileDocument]
+  public var next: String?
+
+  public init(files: [LakeFileDocument], next: String?) {
+    self.files = files
+    self.next = next
   }
 }

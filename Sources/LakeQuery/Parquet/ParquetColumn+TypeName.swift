@@ -63,6 +63,18 @@ public enum ColumnValueKind: Sendable, Hashable {
     }
   }
 
+  /// The kind's name as the catalog stores it (`lake_columns.kind`).
+  public var name: String {
+    switch self {
+    case .integer: "integer"
+    case .decimal: "decimal"
+    case .date: "date"
+    case .timestamp: "timestamp"
+    case .string: "string"
+    case .other: "other"
+    }
+  }
+
   /// The partition type whose parser reads a query literal for columns of this kind.
   public var partitionType: PartitionType? {
     switch self {

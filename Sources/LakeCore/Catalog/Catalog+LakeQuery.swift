@@ -1,0 +1,129 @@
+import Foundation
+import LakeQuery
+
+/// One object a catalog query matched.
+public struct LakeQueryMatch: Sendable, Equatable {
+  /// The index's record (columns only when asked for).
+  public var file: LakeFileInfo
+  public var etag: String
+  public var lastModified: Date
+}
+
+/// A page of query results and the token that continues after it (nil on the last page).
+public struct LakeQueryPage: Sendable, Equatable {
+  public var matches: [LakeQueryMatch]
+  public var next: String?
+}
+
+extension Catalog {
+  /// Runs `query` on `bucket` (see ``LakeFilterSQL`` for the semantics): at most `limit`
+  /// matches in the query's order, continuing after `query.after`.
+  func lakeQuery(bucket: String, _ query: LakeQuery, limit: Int, columns: Bool) throws
+    -> LakeQueryPage
+  {
+    try read { (connection) throws(LakeError) -> Result<LakeQueryPage, LakeQueryError> in
+      try connection.update("BEGIN")
+      defer { try? connection.update("COMMIT") }
+      guard try Self.bucketExists(bucket, on: connection) else { throw .noSuchBucket(bucket) }
+      let types = try Self.scopePartitionTypes(
+        bucket: bucket, dataset: query.dataset, on: connection)
+      let plan: LakeQueryPlan
+      do throws(LakeQueryError) {
+        plan = try LakeQueryPlan(bucket: bucket, query, partitionTypes: types, limit: limit)
+      } catch {
+        return .failure(error)
+      }
+      var matches = try connection.run(plan.sql) {
+        (statement) throws(LakeError) -> [LakeQueryMatch] in
+        for (index, value) in plan.parameters.enumerated() {
+          let position = Int32(index + 1)
+          switch value {
+          case .integer(let number): try statement.bind(position, number)
+          case .real(let number): try statement.bind(position, number)
+          case .text(let text): try statement.bind(position, text)
+          case .bytes(let bytes): try statement.bindText(position, bytes: bytes)
+          }
+        }
+        var matches: [LakeQueryMatch] = []
+        while try statement.step() {
+          let key = statement.text(0)
+          let format = FormatGuess(
+            format: DataFormat(rawValue: statement.text(4)) ?? .unstructured,
+            gzip: statement.optionalText(5) == "gzip", contentType: statement.text(6))
+          let file = LakeFileInfo(
+            bucket: bucket, key: key, sequence: statement.int64(1), path: DatasetPath(key: key),
+            size: statement.int64(3), format: format,
+            status: LakeFileInfo.Status(rawValue: statement.text(7)) ?? .unparsed,
+            reason: statement.optionalText(8), rowCount: statement.optionalInt64(9))
+          matches.append(
+            LakeQueryMatch(
+              file: file, etag: statement.text(10),
+              lastModified: Milliseconds.date(statement.int64(11))))
+        }
+        return matches
+      }
+      if columns {
+        for index in matches.indices {
+          matches[index].file.columns = try Self.columns(
+            bucket: bucket, key: matches[index].file.key, on: connection)
+        }
+      }
+      var next: String?
+      if matches.count == limit, let last = matches.last {
+        next = plan.token(after: last)
+      }
+      return .success(LakeQueryPage(matches: matches, next: next))
+    }.get()
+  }
+
+  /// The partition columns of the query's scope and their types: the dataset's own, or for
+  /// a whole bucket or a prefix every dataset's, tallied together.
+  static func scopePartitionTypes(
+    bucket: String, dataset: String?, on connection: SQLiteConnection
+  ) throws(LakeError) -> [String: PartitionType] {
+    if let dataset {
+      let columns = try partitionColumns(bucket: bucket, dataset: dataset, on: connection)
+      return Dictionary(columns.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+    }
+    return try connection.run(
+      """
+      SELECT name, sum(files), sum(nulls), sum(integers), sum(decimals), sum(dates),
+        sum(timestamps)
+      FROM lake_partition_columns WHERE bucket = ?1 GROUP BY name
+      """
+    ) { (statement) throws(LakeError) -> [String: PartitionType] in
+      try statement.bind(1, bucket)
+      var types: [String: PartitionType] = [:]
+      while try statement.step() {
+        types[statement.text(0)] = PartitionColumn.type(
+          files: statement.int64(1), nulls: statement.int64(2),
+          counts: (statement.int64(3), statement.int64(4), statement.int64(5), statement.int64(6)))
+      }
+      return types
+    }
+  }
+
+  /// The key's columns from the index, in order.
+  static func columns(bucket: String, key: String, on connection: SQLiteConnection)
+    throws(LakeError) -> [LakeColumn]
+  {
+    try connection.run(
+      """
+      SELECT name, type, min_value, max_value, null_count FROM lake_columns
+      WHERE bucket = ?1 AND key = ?2 ORDER BY position
+      """
+    ) { (statement) throws(LakeError) -> [LakeColumn] in
+      try statement.bind(1, bucket)
+      try statement.bind(2, key)
+      var columns: [LakeColumn] = []
+      while try statement.step() {
+        let type = statement.text(1)
+        columns.append(
+          LakeColumn(
+            name: statement.text(0), type: type, min: statement.typedValue(2, type: type),
+            max: statement.typedValue(3, type: type), nullCount: statement.optionalInt64(4)))
+      }
+      return columns
+    }
+  }
+}
