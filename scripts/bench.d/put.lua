@@ -5,7 +5,21 @@
 dofile(os.getenv("BENCH_PUT_PATHS"))
 local threads = tonumber(os.getenv("BENCH_PUT_THREADS") or "2")
 local counter = 0
+-- BENCH_PUT_BODY=csv: a 4 KiB CSV file (header and 150 rows of id, amount, day) that the
+-- catalog's indexer parses; otherwise 4 KiB of one letter.
 local body = string.rep("x", 4096)
+if os.getenv("BENCH_PUT_BODY") == "csv" then
+  local rows = { "id,amount,day" }
+  local size = 14
+  local i = 0
+  while size < 4096 - 30 do
+    local row = string.format("%d,%d.%02d,2024-05-%02d", i, i * 7 % 1000, i % 100, i % 28 + 1)
+    rows[#rows + 1] = row
+    size = size + #row + 1
+    i = i + 1
+  end
+  body = table.concat(rows, "\n") .. "\n"
+end
 
 function setup(thread)
   thread:set("index", counter)

@@ -252,6 +252,35 @@ def cmd_list(args):
         print(f"{name}_entries {entries}")
 
 
+def cmd_timeget(args):
+    """Times signed GETs of one path+query (signing outside the timed region); prints p50 and
+    p99 in ms and, for a catalog query, how many files the answer held."""
+    import json
+
+    signer = Signer(args.access_key, args.secret_key)
+    conn = connection(args.endpoint)
+    timings = []
+    files = 0
+    for rep in range(args.warmup + args.reps):
+        headers = signer.headers("GET", args.endpoint + args.path)
+        start = time.perf_counter()
+        conn.request("GET", args.path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - start
+        if response.status != 200:
+            sys.exit(f"GET {args.path}: HTTP {response.status}: {body[:300]!r}")
+        if rep >= args.warmup:
+            timings.append(elapsed * 1000)
+        if body.startswith(b"{"):
+            files = len(json.loads(body).get("files", []))
+        else:
+            files = body.count(b"<Contents>")
+    print(f"p50 {percentile(timings, 50):.3f}")
+    print(f"p99 {percentile(timings, 99):.3f}")
+    print(f"files {files}")
+
+
 def successor(data):
     data = bytearray(data)
     while data:
@@ -437,6 +466,11 @@ def main():
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--max-keys", type=int, default=1000)
     p.set_defaults(func=cmd_list)
+    p = s3("timeget")
+    p.add_argument("--path", required=True, help="path and query, already encoded")
+    p.add_argument("--reps", type=int, default=50)
+    p.add_argument("--warmup", type=int, default=5)
+    p.set_defaults(func=cmd_timeget)
     p = sub.add_parser("sqlref")
     p.add_argument("--db", required=True)
     p.add_argument("--bucket", required=True)
