@@ -51,12 +51,12 @@ let package = Package(
     // of LakeS3; nothing of the server.
     .target(
       name: "LakeClient",
-      dependencies: ["LakeS3", "LakeTOML"]
+      dependencies: ["LakeS3", "LakeTOML", "LakeQuery"]
     ),
     .executableTarget(
       name: "lakectl",
       dependencies: [
-        "LakeClient", "LakeS3", "LakeTOML", "CLakeSystem",
+        "LakeClient", "LakeS3", "LakeTOML", "LakeQuery", "CLakeSystem",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]

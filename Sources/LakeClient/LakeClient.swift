@@ -64,7 +64,8 @@ public final class LakeClient: Sendable {
   /// The URL and signed headers of `request`.
   func prepare(_ request: S3Request, date: Date = Date()) throws(LakeClientError) -> URLRequest {
     let address = try S3Address(
-      endpoint: configuration.endpoint, addressing: configuration.addressing,
+      endpoint: configuration.endpoint,
+      addressing: request.pathStyle ? .path : configuration.addressing,
       bucket: request.bucket, key: request.key, query: request.query)
     var urlRequest = URLRequest(url: address.url)
     urlRequest.httpMethod = request.method

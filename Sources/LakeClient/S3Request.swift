@@ -17,6 +17,8 @@ struct S3Request: Sendable {
   /// Whether a data body is signed with its SHA-256 (false: `UNSIGNED-PAYLOAD`, for part
   /// bodies whose integrity a checksum header guards, so large bodies are not hashed twice).
   var signsPayload = true
+  /// Whether the request is path-style whatever the client's addressing (the catalog API).
+  var pathStyle = false
 
   /// What the request sends.
   enum Body: Sendable {

@@ -70,3 +70,45 @@ public struct DatasetPath: Sendable, Hashable {
     URIEncoding.decode(text, plusIsSpace: false) ?? String(text)
   }
 }
+
+extension DatasetPath {
+  /// The key of a file in a Hive-partitioned dataset, for ingestion jobs:
+  /// `key(dataset: "sales", partitions: [("year", "2024"), ("month", "05")], fileName:
+  /// "part-0.parquet")` is `sales/year=2024/month=05/part-0.parquet`. Names and values are
+  /// escaped as Hive escapes them (`%XX` for control characters and `"#%'*/:=?\{[]^`), a nil
+  /// value is Hive's null marker, and ``init(key:)`` reads the key back to the same values.
+  public static func key(
+    dataset: String, partitions: [(name: String, value: String?)], fileName: String
+  ) -> String {
+    var segments: [String] = dataset.isEmpty ? [] : [dataset]
+    for (name, value) in partitions {
+      segments.append(
+        hiveEscaped(name) + "=" + (value.map(hiveEscaped) ?? PartitionValue.nullMarker))
+    }
+    segments.append(fileName)
+    return segments.joined(separator: "/")
+  }
+
+  /// `text` with the characters Hive escapes in partition paths written `%XX`.
+  static func hiveEscaped(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+      if scalar.value < 0x20 || scalar.value == 0x7F
+        || "\"#%'*/:=?\\{[]^".unicodeScalars.contains(scalar)
+      {
+        out += "%" + String(format2Hex: UInt8(scalar.value))
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+}
+
+extension String {
+  /// Two uppercase hexadecimal digits.
+  fileprivate init(format2Hex byte: UInt8) {
+    let digits = Array("0123456789ABCDEF")
+    self = String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+  }
+}

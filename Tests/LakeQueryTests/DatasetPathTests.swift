@@ -52,3 +52,26 @@ final class DatasetPathTests: XCTestCase {
       parts("t/p=100%/q=%zz/r=%ff%fe/f") == ("t", ["p=100%", "q=%zz", "r=%ff%fe"], "f"))
   }
 }
+
+final class PartitionedKeyTests: XCTestCase {
+  func test_keys_built_from_values_read_back_to_the_same_values() {
+    XCTAssertEqual(
+      DatasetPath.key(
+        dataset: "sales", partitions: [("year", "2024"), ("month", "05")],
+        fileName: "part-0.parquet"),
+      "sales/year=2024/month=05/part-0.parquet")
+    let partitions: [(name: String, value: String?)] = [
+      ("region", "eu/west: 1=2"), ("day", nil), ("note", "100%"), ("ünï", "cödé"),
+    ]
+    let key = DatasetPath.key(dataset: "raw/events", partitions: partitions, fileName: "a.csv")
+    XCTAssertEqual(
+      key,
+      "raw/events/region=eu%2Fwest%3A 1%3D2/day=__HIVE_DEFAULT_PARTITION__/note=100%25/ünï=cödé/a.csv"
+    )
+    let path = DatasetPath(key: key)
+    XCTAssertEqual(path.dataset, "raw/events")
+    XCTAssertEqual(path.partitions.map(\.name), partitions.map(\.name))
+    XCTAssertEqual(path.partitions.map(\.value), partitions.map(\.value))
+    XCTAssertEqual(path.fileName, "a.csv")
+  }
+}

@@ -28,9 +28,13 @@ final class LakeIndexer: Sendable {
   private let finished = DispatchSemaphore(value: 0)
   private let threadID = Locked<pthread_t?>(nil)
 
+  /// How long the indexer lets commits gather after waking.
+  private let delay: Double
+
   /// Starts the thread for `store`, whose index is complete up to `indexed`.
   init(store: LakeStore, indexed: Int64) {
     progress = SequenceGate(indexed)
+    delay = store.options.indexDelay
     let reference = StoreReference()
     reference.store = store
     let commits = store.catalog.commits
@@ -72,8 +76,11 @@ final class LakeIndexer: Sendable {
         continue
       }
       if !worked {
-        // Wakes on the next commit, or when stopping (the gate's close ends every wait).
+        // Wakes on the next commit, or when stopping (the gate's close ends every wait);
+        // then lets the commits that follow gather for `delay`, so that under a stream of
+        // writes the indexer applies them in batches instead of one transaction each.
         waitForCommit(after: seen, commits: commits)
+        _ = stopping.wait(above: 0, timeout: delay)
       }
     }
   }

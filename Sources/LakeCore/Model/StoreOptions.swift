@@ -33,6 +33,9 @@ public struct StoreOptions: Sendable {
   public var indexing = true
   /// How many changes the indexer applies in one catalog transaction. Default 256.
   public var indexBatch = 256
+  /// How long the indexer, woken by a commit, waits for more before it starts, in seconds:
+  /// a stream of writes is indexed in batches, not one transaction each. Default 0.05.
+  public var indexDelay = 0.05
 
   /// Injected failures for tests (see ``WriteFaults``); nil, the default, injects none.
   public var faults: WriteFaults?
