@@ -112,6 +112,9 @@ final class CatalogQueryTests: XCTestCase {
     XCTAssertEqual(
       try keys(store, "year = 2024", pageSize: 5),
       parts.filter { $0.year == 2024 }.map(\.key).sorted())
+    XCTAssertEqual(
+      try keys(store, "year = 2024 AND month >= 05 AND amount > 60", pageSize: 3),
+      parts.filter { $0.year == 2024 && $0.month >= 5 && $0.maxAmount > 60 }.map(\.key).sorted())
     XCTAssertThrowsError(try keys(store, nil, order: "amount"))
     var query = LakeQuery(dataset: "sales")
     query.after = "not a token"
@@ -146,5 +149,55 @@ final class CatalogQueryTests: XCTestCase {
     }
     XCTAssertTrue(steps.contains { $0.contains("lake_partitions_by_typed") }, "\(steps)")
     XCTAssertFalse(steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+  }
+
+  /// Conjunctions of partition conditions (equalities, IN lists, ranges) are answered by a
+  /// leapfrog over the partition index: the SQLite work of a page follows its matches, not
+  /// the dataset's size (SQLite's own counters, not wall time).
+  func test_partition_conjunctions_cost_the_same_at_any_dataset_size() throws {
+    var costs: [Int] = []
+    for files in [6_720, 67_200] {
+      var options = StoreOptions()
+      options.indexing = false
+      let (store, _) = try makeStore(options: options)
+      _ = try store.createBucket("big")
+      try store.catalog.write { (connection) throws(LakeError) in
+        let perDay = files / 1344
+        for index in 0..<files {
+          let year = 2021 + index / (336 * perDay)
+          let month = (index / (28 * perDay)) % 12 + 1
+          let day = (index / perDay) % 28 + 1
+          let key = String(format: "t/year=%d/month=%02d/day=%02d/f-%06d", year, month, day, index)
+          let info = try Catalog.upsertObject(
+            ObjectInfo(
+              bucket: "big", key: key, size: 10, etag: "e", lastModified: Date(),
+              metadata: ObjectMetadata(), storagePath: "big/" + key, sequence: 0),
+            on: connection)
+          try Catalog.insertIndexRows(
+            LakeFileInfo(
+              bucket: "big", key: key, sequence: info.sequence, path: DatasetPath(key: key),
+              size: 10, format: FormatGuess(format: .parquet, gzip: false, contentType: "x"),
+              status: .indexed, rowCount: 1),
+            on: connection)
+        }
+      }
+      let before = store.catalogStatistics().virtualMachineSteps
+      let page = try store.lakeQuery(
+        bucket: "big",
+        LakeQuery(
+          dataset: "t", filter: LakeFilter(parsing: "year=2024 AND month>=06 AND day IN (14, 15)")),
+        limit: 100)
+      costs.append(store.catalogStatistics().virtualMachineSteps - before)
+      // Files per day x 2 days x 7 months of 2024, at most a page.
+      XCTAssertEqual(page.matches.count, min(100, files / 1344 * 2 * 7))
+      for match in page.matches {
+        let path = DatasetPath(key: match.file.key)
+        XCTAssertEqual(path.value(of: "year"), "2024")
+        XCTAssertGreaterThanOrEqual(Int(path.value(of: "month")!!)!, 6)
+        XCTAssertTrue(["14", "15"].contains(path.value(of: "day")), match.file.key)
+      }
+      XCTAssertEqual(page.matches.map(\.file.key), page.matches.map(\.file.key).sorted())
+    }
+    XCTAssertLessThan(costs[1], costs[0] * 3 / 2, "10x the files: \(costs)")
   }
 }

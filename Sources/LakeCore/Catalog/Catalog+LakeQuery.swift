@@ -27,40 +27,33 @@ extension Catalog {
       guard try Self.bucketExists(bucket, on: connection) else { throw .noSuchBucket(bucket) }
       let types = try Self.scopePartitionTypes(
         bucket: bucket, dataset: query.dataset, on: connection)
+      var matches: [LakeQueryMatch]
+      do {
+        let plan = try LakeQueryPlan(bucket: bucket, query, partitionTypes: types, limit: limit)
+        if let dataset = query.dataset,
+          var frog = try Self.leapfrog(
+            query, types: types, bucket: bucket, dataset: dataset, on: connection)
+        {
+          let candidates = try LakeQueryPlan(
+            bucket: bucket, query, partitionTypes: types, limit: limit, candidates: true)
+          matches = try Self.leapfrogMatches(
+            candidates, &frog, after: query.after, limit: limit, bucket: bucket, on: connection)
+        } else {
+          matches = try Self.run(plan, bucket: bucket, on: connection)
+        }
+      } catch let error as LakeQueryError {
+        return .failure(error)
+      } catch let error as LakeError {
+        throw error
+      } catch {
+        throw .catalog("\(error)")
+      }
+      var next: String?
       let plan: LakeQueryPlan
       do throws(LakeQueryError) {
         plan = try LakeQueryPlan(bucket: bucket, query, partitionTypes: types, limit: limit)
       } catch {
         return .failure(error)
-      }
-      var matches = try connection.run(plan.sql) {
-        (statement) throws(LakeError) -> [LakeQueryMatch] in
-        for (index, value) in plan.parameters.enumerated() {
-          let position = Int32(index + 1)
-          switch value {
-          case .integer(let number): try statement.bind(position, number)
-          case .real(let number): try statement.bind(position, number)
-          case .text(let text): try statement.bind(position, text)
-          case .bytes(let bytes): try statement.bindText(position, bytes: bytes)
-          }
-        }
-        var matches: [LakeQueryMatch] = []
-        while try statement.step() {
-          let key = statement.text(0)
-          let format = FormatGuess(
-            format: DataFormat(rawValue: statement.text(4)) ?? .unstructured,
-            gzip: statement.optionalText(5) == "gzip", contentType: statement.text(6))
-          let file = LakeFileInfo(
-            bucket: bucket, key: key, sequence: statement.int64(1), path: DatasetPath(key: key),
-            size: statement.int64(3), format: format,
-            status: LakeFileInfo.Status(rawValue: statement.text(7)) ?? .unparsed,
-            reason: statement.optionalText(8), rowCount: statement.optionalInt64(9))
-          matches.append(
-            LakeQueryMatch(
-              file: file, etag: statement.text(10),
-              lastModified: Milliseconds.date(statement.int64(11))))
-        }
-        return matches
       }
       if columns {
         for index in matches.indices {
@@ -68,12 +61,86 @@ extension Catalog {
             bucket: bucket, key: matches[index].file.key, on: connection)
         }
       }
-      var next: String?
       if matches.count == limit, let last = matches.last {
         next = plan.token(after: last)
       }
       return .success(LakeQueryPage(matches: matches, next: next))
     }.get()
+  }
+
+  /// A leapfrog over the filter's partition conditions, when the query is a key-ordered
+  /// dataset query whose conditions are not one plain equality (which the plan's own index
+  /// scan serves best), and its ranges cover at most 256 values each.
+  static func leapfrog(
+    _ query: LakeQuery, types: [String: PartitionType], bucket: String, dataset: String,
+    on connection: SQLiteConnection
+  ) throws(LakeError) -> PartitionLeapfrog? {
+    guard query.order.first.map({ $0 == .byKey }) ?? true else { return nil }
+    let compiler = LakeFilterSQL(partitionTypes: types)
+    let seeks = PartitionSeek.conditions(in: query.filter, compiler, types: types)
+    if seeks.isEmpty { return nil }
+    if seeks.count == 1, case .set(let values) = seeks[0].values, values.count == 1 { return nil }
+    return try PartitionLeapfrog(
+      seeks, bucket: bucket, dataset: dataset, maxValues: 256, on: connection)
+  }
+
+  /// Up to `limit` matches among the leapfrog's candidates, in key order.
+  static func leapfrogMatches(
+    _ plan: LakeQueryPlan, _ frog: inout PartitionLeapfrog, after token: String?, limit: Int,
+    bucket: String, on connection: SQLiteConnection
+  ) throws(LakeQueryError) -> [LakeQueryMatch] {
+    var cursor: [UInt8]?
+    if let token {
+      guard let (_, key) = LakeQueryPlan.decode(token: token, numeric: false) else {
+        throw LakeQueryError("the continuation token is not one this server gave")
+      }
+      cursor = Array(key.utf8)
+    }
+    var matches: [LakeQueryMatch] = []
+    var plan = plan
+    while matches.count < limit, !frog.exhausted {
+      do throws(LakeError) {
+        let keys = try frog.keys(
+          after: cursor, count: max(64, limit - matches.count), on: connection)
+        guard let last = keys.last else { break }
+        cursor = last
+        let texts = keys.map { String(decoding: $0, as: UTF8.self) }
+        let json = (try? JSONEncoder().encode(texts)).map { String(decoding: $0, as: UTF8.self) }
+        plan.setCandidates(json ?? "[]")
+        matches += try run(plan, bucket: bucket, on: connection)
+      } catch {
+        throw LakeQueryError("the catalog failed: \(error)")
+      }
+    }
+    return Array(matches.prefix(limit))
+  }
+
+  /// The rows of one plan.
+  static func run(_ plan: LakeQueryPlan, bucket: String, on connection: SQLiteConnection)
+    throws(LakeError) -> [LakeQueryMatch]
+  {
+    try connection.run(plan.sql) { (statement) throws(LakeError) -> [LakeQueryMatch] in
+      for (index, value) in plan.parameters.enumerated() {
+        try statement.bind(Int32(index + 1), value)
+      }
+      var matches: [LakeQueryMatch] = []
+      while try statement.step() {
+        let key = statement.text(0)
+        let format = FormatGuess(
+          format: DataFormat(rawValue: statement.text(4)) ?? .unstructured,
+          gzip: statement.optionalText(5) == "gzip", contentType: statement.text(6))
+        let file = LakeFileInfo(
+          bucket: bucket, key: key, sequence: statement.int64(1), path: DatasetPath(key: key),
+          size: statement.int64(3), format: format,
+          status: LakeFileInfo.Status(rawValue: statement.text(7)) ?? .unparsed,
+          reason: statement.optionalText(8), rowCount: statement.optionalInt64(9))
+        matches.append(
+          LakeQueryMatch(
+            file: file, etag: statement.text(10),
+            lastModified: Milliseconds.date(statement.int64(11))))
+      }
+      return matches
+    }
   }
 
   /// The partition columns of the query's scope and their types: the dataset's own, or for

@@ -15,9 +15,16 @@ struct LakeQueryPlan {
   private let sortField: BuiltinField
   private let ascending: Bool
 
-  init(bucket: String, _ query: LakeQuery, partitionTypes: [String: PartitionType], limit: Int)
-    throws(LakeQueryError)
-  {
+  /// The parameter that holds the JSON array of candidate keys, in a `candidates` plan.
+  private(set) var candidatesParameter: Int?
+
+  /// The plan of a page; with `candidates`, the page is drawn from a JSON array of keys
+  /// (bound to ``candidatesParameter``, in key order, all after the continuation) that a
+  /// ``PartitionLeapfrog`` found, instead of from the dataset's rows.
+  init(
+    bucket: String, _ query: LakeQuery, partitionTypes: [String: PartitionType], limit: Int,
+    candidates: Bool = false
+  ) throws(LakeQueryError) {
     var compiler = LakeFilterSQL(partitionTypes: partitionTypes)
     let order = query.order.first ?? .byKey
     guard
@@ -36,7 +43,14 @@ struct LakeQueryPlan {
     var conditions = ["f.bucket = \(bucketParameter)"]
     var from = "lake_files f"
     var orderColumn = "f.key"
-    if let dataset = query.dataset {
+    if candidates, let dataset = query.dataset {
+      let keys = compiler.bind(.text("[]"))
+      candidatesParameter = compiler.parameters.count
+      // CROSS JOIN fixes the join order: the candidates drive, each a primary-key probe.
+      from =
+        "json_each(\(keys)) j CROSS JOIN lake_files f ON f.bucket = \(bucketParameter) AND f.key = j.value"
+      conditions.append("f.dataset = \(compiler.bind(.text(dataset)))")
+    } else if let dataset = query.dataset {
       let driving = sort == .key && ascending ? Self.drivingEquality(query.filter, compiler) : nil
       if let (name, literal) = driving, let type = partitionTypes[name],
         let value = type == .string ? .string(literal.text) : Self.typedKey(literal, type)
@@ -61,7 +75,7 @@ struct LakeQueryPlan {
       conditions.append(try compiler.condition(filter))
     }
     let sortExpression = Self.sortExpression(sort, compiler, keyColumn: orderColumn)
-    if let token = query.after {
+    if let token = query.after, !candidates {
       guard let (value, key) = Self.decode(token: token, numeric: Self.isNumeric(sort)) else {
         throw LakeQueryError("the continuation token is not one this server gave")
       }
@@ -89,6 +103,12 @@ struct LakeQueryPlan {
     parameters = compiler.parameters
   }
 
+  /// Binds the JSON array of candidate keys of a `candidates` plan.
+  mutating func setCandidates(_ json: String) {
+    guard let index = candidatesParameter else { return }
+    parameters[index - 1] = .text(json)
+  }
+
   /// The continuation token after `match`: its sort value and key.
   func token(after match: LakeQueryMatch) -> String {
     let file = match.file
@@ -108,7 +128,8 @@ struct LakeQueryPlan {
     return Data(text.utf8).base64EncodedString()
   }
 
-  private static func decode(token: String, numeric: Bool) -> (SQLValue, String)? {
+  /// The sort value and key a token holds; nil for a token this server did not give.
+  static func decode(token: String, numeric: Bool) -> (SQLValue, String)? {
     guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
       let colon = text.firstIndex(of: ":"), let length = Int(text[..<colon]), length >= 0
     else { return nil }
@@ -123,7 +144,7 @@ struct LakeQueryPlan {
     return (.text(value), key)
   }
 
-  private static func isNumeric(_ field: BuiltinField) -> Bool {
+  static func isNumeric(_ field: BuiltinField) -> Bool {
     field == .size || field == .modified || field == .rows
   }
 
@@ -140,7 +161,7 @@ struct LakeQueryPlan {
   }
 
   /// A top-level `partition = value` of the filter (alone or among AND operands).
-  private static func drivingEquality(_ filter: LakeFilter?, _ compiler: LakeFilterSQL)
+  static func drivingEquality(_ filter: LakeFilter?, _ compiler: LakeFilterSQL)
     -> (String, LakeLiteral)?
   {
     guard let filter else { return nil }

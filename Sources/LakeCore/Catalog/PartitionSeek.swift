@@ -1,0 +1,232 @@
+import LakeQuery
+
+/// A partition condition the catalog can seek on: the files whose partition `name` holds
+/// one of a set of values (an equality, an IN list, or a range expanded to the distinct
+/// values it covers), found in key order through the partition index.
+struct PartitionSeek {
+  enum Values {
+    case set([SQLValue])
+    /// A range, expanded to its distinct values when the query runs.
+    case range(lower: (SQLValue, Bool)?, upper: (SQLValue, Bool)?)
+  }
+
+  var name: String
+  /// `typed` for integer, decimal, date and timestamp columns, `value` for text ones.
+  var column: String
+  var values: Values
+
+  /// The seekable conditions among the filter's top-level AND operands.
+  static func conditions(
+    in filter: LakeFilter?, _ compiler: LakeFilterSQL, types: [String: PartitionType]
+  ) -> [PartitionSeek] {
+    guard let filter else { return [] }
+    let operands: [LakeFilter]
+    if case .and(let all) = filter { operands = all } else { operands = [filter] }
+    var seeks: [PartitionSeek] = []
+    for operand in operands {
+      var field: LakeField
+      var make: (PartitionType) -> Values?
+      switch operand {
+      case .compare(let f, let op, let literal) where op != .notEqual:
+        field = f
+        make = { type in
+          guard let value = typedKey(literal, type) else { return nil }
+          switch op {
+          case .equal: return .set([value])
+          case .less: return .range(lower: nil, upper: (value, false))
+          case .lessOrEqual: return .range(lower: nil, upper: (value, true))
+          case .greater: return .range(lower: (value, false), upper: nil)
+          default: return .range(lower: (value, true), upper: nil)
+          }
+        }
+      case .in(let f, let literals, negated: false):
+        field = f
+        make = { type in
+          var values: [SQLValue] = []
+          for literal in literals {
+            guard let value = typedKey(literal, type) else { return nil }
+            values.append(value)
+          }
+          return .set(values)
+        }
+      case .between(let f, let low, let high, negated: false):
+        field = f
+        make = { type in
+          guard let low = typedKey(low, type), let high = typedKey(high, type) else { return nil }
+          return .range(lower: (low, true), upper: (high, true))
+        }
+      default:
+        continue
+      }
+      guard case .partition(let name) = compiler.resolve(field), let type = types[name],
+        let values = make(type)
+      else { continue }
+      seeks.append(
+        PartitionSeek(name: name, column: type == .string ? "value" : "typed", values: values))
+    }
+    return seeks
+  }
+
+  /// The literal as `lake_partitions` holds values of `type`: text for string columns, the
+  /// number or microseconds (dates at midnight) in `typed` otherwise.
+  static func typedKey(_ literal: LakeLiteral, _ type: PartitionType) -> SQLValue? {
+    if type == .string { return .text(literal.text) }
+    guard let value = type.parse(literal.text) else { return nil }
+    if case .date = value, let micros = PartitionType.timestamp.parse(literal.text) {
+      return SQLValue(micros)
+    }
+    return SQLValue(value)
+  }
+}
+
+/// Leapfrog join of several ``PartitionSeek``s over the partition index: the keys of a
+/// dataset that satisfy all of them, in key order, found by seeking each condition's next
+/// key at or after the current candidate until all agree. Its cost follows the number of
+/// matches and of runs of keys, not the dataset's size.
+struct PartitionLeapfrog {
+  /// Per condition, per value: the next key holding that value at or after the position it
+  /// was sought from (nil: none left).
+  private var cursors: [[(value: SQLValue, next: [UInt8]?, from: [UInt8])]]
+  private let seeks: [PartitionSeek]
+  private let bucket: String
+  private let dataset: String
+  private(set) var exhausted = false
+
+  /// Nil when a range covers more than `maxValues` distinct values (then its condition is
+  /// only filtered, not sought).
+  init?(
+    _ seeks: [PartitionSeek], bucket: String, dataset: String, maxValues: Int,
+    on connection: SQLiteConnection
+  ) throws(LakeError) {
+    self.seeks = seeks
+    self.bucket = bucket
+    self.dataset = dataset
+    var cursors: [[(value: SQLValue, next: [UInt8]?, from: [UInt8])]] = []
+    for seek in seeks {
+      var values: [SQLValue]
+      switch seek.values {
+      case .set(let set): values = set
+      case .range(let lower, let upper):
+        guard
+          let found = try Self.distinctValues(
+            seek, lower: lower, upper: upper, bucket: bucket, dataset: dataset,
+            limit: maxValues, on: connection)
+        else { return nil }
+        values = found
+      }
+      cursors.append(values.map { (value: $0, next: nil, from: [0xFF, 0xFF, 0xFF, 0xFF]) })
+    }
+    self.cursors = cursors
+  }
+
+  /// Up to `count` keys after `after` (nil: from the start) that satisfy every condition.
+  mutating func keys(after: [UInt8]?, count: Int, on connection: SQLiteConnection)
+    throws(LakeError) -> [[UInt8]]
+  {
+    var candidate = after.map { $0 + [0] } ?? []
+    var found: [[UInt8]] = []
+    var agreed = 0
+    var index = 0
+    while found.count < count {
+      guard let next = try seek(index, from: candidate, on: connection) else {
+        exhausted = true
+        break
+      }
+      if next == candidate {
+        agreed += 1
+      } else {
+        candidate = next
+        agreed = 1
+      }
+      if agreed == seeks.count {
+        found.append(candidate)
+        candidate.append(0)  // the smallest key after it
+        agreed = 0
+      }
+      index = (index + 1) % seeks.count
+    }
+    return found
+  }
+
+  /// The smallest key at or after `from` holding one of condition `index`'s values.
+  private mutating func seek(_ index: Int, from: [UInt8], on connection: SQLiteConnection)
+    throws(LakeError) -> [UInt8]?
+  {
+    let seek = seeks[index]
+    var best: [UInt8]?
+    for slot in cursors[index].indices {
+      var cursor = cursors[index][slot]
+      // A cursor is still right when it was sought from at or before `from` and its key is
+      // at or after `from`.
+      let stale =
+        from.lexicographicallyPrecedes(cursor.from)
+        || (cursor.next.map { $0.lexicographicallyPrecedes(from) } ?? false)
+      if stale {
+        cursor.next = try connection.run(
+          """
+          SELECT key FROM lake_partitions WHERE bucket = ?1 AND dataset = ?2 AND name = ?3
+            AND \(seek.column) = ?4 AND key >= ?5 ORDER BY key LIMIT 1
+          """
+        ) { (statement) throws(LakeError) -> [UInt8]? in
+          try statement.bind(1, bucket)
+          try statement.bind(2, dataset)
+          try statement.bind(3, seek.name)
+          try statement.bind(4, cursor.value)
+          try statement.bindText(5, bytes: from)
+          return try statement.step() ? Array(statement.textBytes(0)) : nil
+        }
+        cursor.from = from
+        cursors[index][slot] = cursor
+      }
+      if let next = cursor.next, best.map({ next.lexicographicallyPrecedes($0) }) ?? true {
+        best = next
+      }
+    }
+    return best
+  }
+
+  /// The distinct values of a partition in a range, one index seek each; nil when there are
+  /// more than `limit`.
+  private static func distinctValues(
+    _ seek: PartitionSeek, lower: (SQLValue, Bool)?, upper: (SQLValue, Bool)?, bucket: String,
+    dataset: String, limit: Int, on connection: SQLiteConnection
+  ) throws(LakeError) -> [SQLValue]? {
+    var values: [SQLValue] = []
+    var position = lower
+    while true {
+      var sql = """
+        SELECT \(seek.column) FROM lake_partitions WHERE bucket = ?1 AND dataset = ?2
+          AND name = ?3 AND \(seek.column) IS NOT NULL
+        """
+      if let position { sql += " AND \(seek.column) \(position.1 ? ">=" : ">") ?4" }
+      if let upper { sql += " AND \(seek.column) \(upper.1 ? "<=" : "<") ?5" }
+      sql += " ORDER BY \(seek.column) LIMIT 1"
+      let next = try connection.run(sql) { (statement) throws(LakeError) -> SQLValue? in
+        try statement.bind(1, bucket)
+        try statement.bind(2, dataset)
+        try statement.bind(3, seek.name)
+        if let position { try statement.bind(4, position.0) }
+        if let upper { try statement.bind(5, upper.0) }
+        guard try statement.step() else { return nil }
+        if statement.isInteger(0) { return .integer(statement.int64(0)) }
+        if statement.isReal(0) { return .real(statement.double(0)) }
+        return .text(statement.text(0))
+      }
+      guard let next else { return values }
+      if values.count == limit { return nil }
+      values.append(next)
+      position = (next, false)
+    }
+  }
+}
+
+extension SQLiteStatement {
+  func bind(_ index: Int32, _ value: SQLValue) throws(LakeError) {
+    switch value {
+    case .integer(let number): try bind(index, number)
+    case .real(let number): try bind(index, number)
+    case .text(let text): try bind(index, text)
+    case .bytes(let bytes): try bindText(index, bytes: bytes)
+    }
+  }
+}
