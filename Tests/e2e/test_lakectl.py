@@ -456,3 +456,32 @@ def test_example_ingestion_job_writes_partitions_once(ctl, s3, bucket, tmpdir_pa
     assert again.returncode == 0 and again.stdout.decode().strip() == "wrote 1 parts, 5 already stored"
     stored = sum(len(s3.get_object(Bucket=bucket, Key=k)["Body"].read().decode().splitlines()) - 1 for k in keys)
     assert stored == 250
+
+
+def test_catalog_verbs_query_datasets_and_changes(ctl, s3, bucket):
+    for month in (4, 5, 6):
+        body = "".join(f"{i},{month * 100 + i}\n" for i in range(3))
+        s3.put_object(Bucket=bucket, Key=f"sales/year=2024/month={month:02d}/p.csv", Body=b"id,amount\n" + body.encode())
+    s3.put_object(Bucket=bucket, Key="notes.txt", Body=b"hello\n")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        files = json_lines(ctl("query", "--json", f"s3://{bucket}/sales"))
+        if len(files) == 3:
+            break
+        time.sleep(0.1)
+    found = json_lines(ctl("query", "--json", "--where", "month>=05 AND amount>550", f"s3://{bucket}/sales"))
+    assert [f["key"] for f in found] == ["sales/year=2024/month=06/p.csv"]
+    assert found[0]["rows"] == 3 and found[0]["format"] == "csv"
+    table = ctl("query", "--where", "month IN (4, 5)", f"s3://{bucket}/sales").stdout.decode()
+    assert "month=04" in table and "month=05" in table and "month=06" not in table
+    bad = ctl("query", "--where", "month >= AND x", f"s3://{bucket}/sales", check=False)
+    assert bad.returncode != 0 and b"^" in bad.stderr and b"AND" in bad.stderr
+
+    datasets = json_lines(ctl("datasets", "--json", f"s3://{bucket}"))
+    assert [(d["name"], d["files"]) for d in datasets] == [("", 1), ("sales", 3)]
+    assert [p["name"] for p in datasets[1]["partitions"]] == ["year", "month"]
+
+    changes = json_lines(ctl("changes", "--json", f"s3://{bucket}"))
+    assert [c["key"] for c in changes][-1] == "notes.txt"
+    later = json_lines(ctl("changes", "--json", "--since", str(changes[-2]["sequence"]), f"s3://{bucket}"))
+    assert [c["key"] for c in later] == ["notes.txt"]

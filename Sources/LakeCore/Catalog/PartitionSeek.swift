@@ -84,9 +84,21 @@ struct PartitionSeek {
 /// key at or after the current candidate until all agree. Its cost follows the number of
 /// matches and of runs of keys, not the dataset's size.
 struct PartitionLeapfrog {
-  /// Per condition, per value: the next key holding that value at or after the position it
-  /// was sought from (nil: none left).
-  private var cursors: [[(value: SQLValue, next: [UInt8]?, from: [UInt8])]]
+  /// Per condition, per value: the keys holding that value from the position last sought,
+  /// in order (up to `readAhead` of them), and whether the index has more after them.
+  private struct Cursor {
+    var value: SQLValue
+    var keys: [[UInt8]] = []
+    var next = 0
+    var more = true
+    /// Whether a seek from anywhere needs a query (nothing buffered yet).
+    var fresh = true
+  }
+
+  private var cursors: [[Cursor]]
+  /// How many keys one index seek reads ahead: runs of adjacent matches then cost one query
+  /// per this many keys.
+  private let readAhead = 64
   private let seeks: [PartitionSeek]
   private let bucket: String
   private let dataset: String
@@ -101,7 +113,7 @@ struct PartitionLeapfrog {
     self.seeks = seeks
     self.bucket = bucket
     self.dataset = dataset
-    var cursors: [[(value: SQLValue, next: [UInt8]?, from: [UInt8])]] = []
+    var cursors: [[Cursor]] = []
     for seek in seeks {
       var values: [SQLValue]
       switch seek.values {
@@ -114,7 +126,7 @@ struct PartitionLeapfrog {
         else { return nil }
         values = found
       }
-      cursors.append(values.map { (value: $0, next: nil, from: [0xFF, 0xFF, 0xFF, 0xFF]) })
+      cursors.append(values.map { Cursor(value: $0) })
     }
     self.cursors = cursors
   }
@@ -148,7 +160,9 @@ struct PartitionLeapfrog {
     return found
   }
 
-  /// The smallest key at or after `from` holding one of condition `index`'s values.
+  /// The smallest key at or after `from` holding one of condition `index`'s values. Keys
+  /// only move forward, so each value's buffered keys below `from` are dropped; the index is
+  /// asked again only when a value's buffer runs out.
   private mutating func seek(_ index: Int, from: [UInt8], on connection: SQLiteConnection)
     throws(LakeError) -> [UInt8]?
   {
@@ -156,30 +170,36 @@ struct PartitionLeapfrog {
     var best: [UInt8]?
     for slot in cursors[index].indices {
       var cursor = cursors[index][slot]
-      // A cursor is still right when it was sought from at or before `from` and its key is
-      // at or after `from`.
-      let stale =
-        from.lexicographicallyPrecedes(cursor.from)
-        || (cursor.next.map { $0.lexicographicallyPrecedes(from) } ?? false)
-      if stale {
-        cursor.next = try connection.run(
+      while cursor.next < cursor.keys.count,
+        cursor.keys[cursor.next].lexicographicallyPrecedes(from)
+      {
+        cursor.next += 1
+      }
+      if cursor.next == cursor.keys.count, cursor.more || cursor.fresh {
+        cursor.keys = try connection.run(
           """
           SELECT key FROM lake_partitions WHERE bucket = ?1 AND dataset = ?2 AND name = ?3
-            AND \(seek.column) = ?4 AND key >= ?5 ORDER BY key LIMIT 1
+            AND \(seek.column) = ?4 AND key >= ?5 ORDER BY key LIMIT ?6
           """
-        ) { (statement) throws(LakeError) -> [UInt8]? in
+        ) { (statement) throws(LakeError) -> [[UInt8]] in
           try statement.bind(1, bucket)
           try statement.bind(2, dataset)
           try statement.bind(3, seek.name)
           try statement.bind(4, cursor.value)
           try statement.bindText(5, bytes: from)
-          return try statement.step() ? Array(statement.textBytes(0)) : nil
+          try statement.bind(6, Int64(readAhead))
+          var keys: [[UInt8]] = []
+          while try statement.step() { keys.append(Array(statement.textBytes(0))) }
+          return keys
         }
-        cursor.from = from
-        cursors[index][slot] = cursor
+        cursor.next = 0
+        cursor.more = cursor.keys.count == readAhead
+        cursor.fresh = false
       }
-      if let next = cursor.next, best.map({ next.lexicographicallyPrecedes($0) }) ?? true {
-        best = next
+      cursors[index][slot] = cursor
+      if cursor.next < cursor.keys.count {
+        let next = cursor.keys[cursor.next]
+        if best.map({ next.lexicographicallyPrecedes($0) }) ?? true { best = next }
       }
     }
     return best
