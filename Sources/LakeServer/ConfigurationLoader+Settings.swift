@@ -191,6 +191,12 @@ extension ConfigurationLoader {
       defaultValue: "true"
     ) { c, v throws(ConfigurationError) in c.catalogIndex = try bool(v) },
     Setting(
+      key: "catalog_index_delay", flag: "catalog-index-delay",
+      help:
+        "How long the indexer, woken by a write, lets more writes gather before it indexes them in one batch.",
+      defaultValue: "50ms"
+    ) { c, v throws(ConfigurationError) in c.catalogIndexDelay = try duration(v) },
+    Setting(
       key: "log_level", flag: "log-level",
       help: "trace, debug, info, notice, warning, error or critical.", defaultValue: "info"
     ) { c, v throws(ConfigurationError) in

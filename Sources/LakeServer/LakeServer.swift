@@ -29,6 +29,8 @@ public final class LakeServer: Sendable {
     options.maxKeyBytes = configuration.maxKeyBytes
     options.objectCacheEntries = configuration.cacheEntries
     options.indexing = configuration.catalogIndex
+    let delay = configuration.catalogIndexDelay.components
+    options.indexDelay = Double(delay.seconds) + Double(delay.attoseconds) / 1e18
     options.objectCacheDescriptors = DescriptorLimit.cacheBudget(
       wanted: configuration.cacheOpenFiles, http: configuration.http, logger: logger)
     options.minFreeBytes = configuration.minFreeBytes

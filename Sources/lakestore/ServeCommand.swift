@@ -56,6 +56,7 @@ struct ServeCommand: ParsableCommand {
   @Option(help: settingHelp("cache_entries")) var cacheEntries: String?
   @Option(help: settingHelp("cache_open_files")) var cacheOpenFiles: String?
   @Option(help: settingHelp("catalog_index")) var catalogIndex: String?
+  @Option(help: settingHelp("catalog_index_delay")) var catalogIndexDelay: String?
   @Option(help: settingHelp("log_level")) var logLevel: String?
   @Option(help: settingHelp("access_log")) var accessLog: String?
   @Option(help: settingHelp("access_log_flush")) var accessLogFlush: String?
@@ -77,7 +78,8 @@ struct ServeCommand: ParsableCommand {
       ("min_transfer_rate", minTransferRate), ("transfer_rate_window", transferRateWindow),
       ("shutdown_grace", shutdownGrace), ("cache_entries", cacheEntries),
       ("cache_open_files", cacheOpenFiles),
-      ("catalog_index", catalogIndex), ("log_level", logLevel), ("access_log", accessLog),
+      ("catalog_index", catalogIndex), ("catalog_index_delay", catalogIndexDelay),
+      ("log_level", logLevel), ("access_log", accessLog),
       ("access_log_flush", accessLogFlush), ("require_content_sha256", requireContentSha256),
     ]
     var values: [String: String] = [:]
