@@ -54,20 +54,14 @@ final class DuckLakeViews: Sendable {
   /// Advanced, after a pass that left no bucket failing, to the index position read.
   let progress = SequenceGate()
 
-  /// Creates the directory if needed and starts bringing every bucket's view up to date on
-  /// the queue. Throws `.io` when the directory cannot be created.
-  init(catalog: Catalog, dataDirectory: String, logger: Logger) throws(LakeError) {
+  /// Starts bringing every bucket's view up to date on the queue. Never fails: a directory
+  /// or file that cannot be written is logged and retried.
+  init(catalog: Catalog, dataDirectory: String, logger: Logger) {
     let root = URL(fileURLWithPath: dataDirectory).standardizedFileURL.resolvingSymlinksInPath()
     dataRoot = root.path
     directory = dataRoot + "/.lakestore/ducklake"
     self.catalog = catalog
     self.logger = logger
-    do {
-      try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true)
-    } catch {
-      throw .io(operation: "create directory", path: ".lakestore/ducklake", errno: EIO)
-    }
     queue.async { self.startUp() }
   }
 
@@ -223,6 +217,14 @@ final class DuckLakeViews: Sendable {
   /// The open catalog file of `bucket`, opened (created or rebuilt) on first use.
   private func file(for bucket: String) throws(LakeError) -> DuckLakeCatalogFile {
     if let file = open.files[bucket] { return file }
+    if !FileManager.default.fileExists(atPath: directory) {
+      do {
+        try FileManager.default.createDirectory(
+          atPath: directory, withIntermediateDirectories: true)
+      } catch {
+        throw .catalog("create \(directory): \(error)")
+      }
+    }
     let file = try DuckLakeCatalogFile.open(
       path: path(bucket: bucket), dataPath: dataRoot + "/" + bucket + "/", logger: logger)
     open.files[bucket] = file

@@ -55,7 +55,7 @@ public final class LakeStore: Sendable {
     }
     try recover()
     if options.indexing {
-      let views = try DuckLakeViews(catalog: catalog, dataDirectory: dataDirectory, logger: logger)
+      let views = DuckLakeViews(catalog: catalog, dataDirectory: dataDirectory, logger: logger)
       duckLakeSlot.withLock { $0 = views }
       let indexed = try catalog.indexedSequence()
       indexerSlot.withLock { $0 = LakeIndexer(store: self, indexed: indexed) }
