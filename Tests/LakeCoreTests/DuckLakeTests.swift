@@ -157,7 +157,8 @@ final class DuckLakeTests: XCTestCase {
 
     XCTAssertEqual(
       try liveFiles(store, "sales"), ["year=2024/a.parquet", "year=2024/b.parquet"])
-    let excluded = try rows(store, "lake", "SELECT key, reason FROM lakestore_excluded ORDER BY key")
+    let excluded = try rows(
+      store, "lake", "SELECT key, reason FROM lakestore_excluded ORDER BY key")
     XCTAssertEqual(
       excluded.map { $0[0] },
       [

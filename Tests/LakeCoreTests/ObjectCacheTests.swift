@@ -58,6 +58,7 @@ final class ObjectCacheTests: XCTestCase {
     try put(store, "bkt", "a", "first")
     _ = try get(store, "bkt", "a")
     XCTAssertEqual(store.objectCache.openDescriptors, 1)
+    XCTAssertTrue(try store.waitForDuckLake(timeout: 30))  // its view's file stays open
     let before = try openDescriptorCount()
     try put(store, "bkt", "a", "second version")
     XCTAssertEqual(store.objectCache.openDescriptors, 0, "the replaced file is not held open")
