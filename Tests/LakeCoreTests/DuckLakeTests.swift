@@ -94,8 +94,13 @@ final class DuckLakeTests: XCTestCase {
         """),
       [["5", "5", "10", "0"], ["6", "6", "10", "0"]])
     XCTAssertEqual(
-      try rows(store, "lake", "SELECT record_count FROM ducklake_table_stats ORDER BY table_id"),
-      [["20"], ["3"], ["3"]])
+      try rows(
+        store, "lake",
+        """
+        SELECT t.table_name, s.record_count FROM ducklake_table_stats s
+        JOIN ducklake_table t USING (table_id) ORDER BY t.table_name
+        """),
+      [["_root", "3"], ["logs__app", "3"], ["sales", "20"]])
     XCTAssertEqual(try rows(store, "lake", "SELECT count(*) FROM lakestore_excluded"), [["0"]])
   }
 

@@ -116,6 +116,19 @@ final class DuckLakeCatalogFile: @unchecked Sendable {
     }
   }
 
+  /// Whether `key` is listed in the view or left out of it.
+  func knows(key: String) throws(LakeError) -> Bool {
+    try connection.run(
+      """
+      SELECT EXISTS (SELECT 1 FROM lakestore_files WHERE key = ?1)
+        OR EXISTS (SELECT 1 FROM lakestore_excluded WHERE key = ?1)
+      """
+    ) { (statement) throws(LakeError) -> Bool in
+      try statement.bind(1, key)
+      return try statement.step() && statement.int64(0) != 0
+    }
+  }
+
   /// The files left out of the view: key, dataset and reason, in key order.
   func excluded() throws(LakeError) -> [(key: String, dataset: String, reason: String)] {
     try connection.run("SELECT key, dataset, reason FROM lakestore_excluded ORDER BY key") {

@@ -66,6 +66,7 @@ enum DuckLakeSchema {
       seq INTEGER NOT NULL
     );
     CREATE INDEX lakestore_files_by_table ON lakestore_files (table_id, key);
+    CREATE INDEX lakestore_files_by_key ON lakestore_files (key);
     CREATE TABLE lakestore_excluded (
       key TEXT NOT NULL PRIMARY KEY,
       dataset TEXT NOT NULL,

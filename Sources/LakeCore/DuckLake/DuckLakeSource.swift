@@ -129,3 +129,23 @@ extension Catalog {
     }
   }
 }
+
+extension Catalog {
+  /// Those of `keys` whose indexed version is a Parquet file.
+  func parquetKeys(bucket: String, among keys: Set<String>) throws(LakeError) -> Set<String> {
+    try read { (connection) throws(LakeError) -> Set<String> in
+      var found: Set<String> = []
+      for key in keys {
+        let format = try connection.run(
+          "SELECT format FROM lake_files WHERE bucket = ?1 AND key = ?2"
+        ) { (statement) throws(LakeError) -> String? in
+          try statement.bind(1, bucket)
+          try statement.bind(2, key)
+          return try statement.step() ? statement.text(0) : nil
+        }
+        if format == DataFormat.parquet.rawValue { found.insert(key) }
+      }
+      return found
+    }
+  }
+}

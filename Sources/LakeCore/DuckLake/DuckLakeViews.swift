@@ -19,13 +19,12 @@ import Logging
 final class DuckLakeViews: Sendable {
   private enum Dirty: Sendable {
     case all
-    case datasets(Set<String>)
+    /// The keys changed: their datasets are redone if they are or were Parquet files.
+    case keys(Set<String>)
 
     func merged(with other: Dirty) -> Dirty {
-      guard case .datasets(let mine) = self, case .datasets(let theirs) = other else {
-        return .all
-      }
-      return .datasets(mine.union(theirs))
+      guard case .keys(let mine) = self, case .keys(let theirs) = other else { return .all }
+      return .keys(mine.union(theirs))
     }
   }
 
@@ -72,14 +71,10 @@ final class DuckLakeViews: Sendable {
   /// their datasets, and wakes the queue. Returns at once.
   func indexed(_ changes: [PendingChange], through sequence: Int64) {
     var touched: [String: Set<String>] = [:]
-    for change in changes {
-      touched[change.bucket, default: []].insert(DatasetPath(key: change.key).dataset)
-    }
+    for change in changes { touched[change.bucket, default: []].insert(change.key) }
     state.withLock { state in
-      for (bucket, datasets) in touched {
-        state.pending[bucket] =
-          state.pending[bucket]?.merged(with: .datasets(datasets))
-          ?? .datasets(datasets)
+      for (bucket, keys) in touched {
+        state.pending[bucket] = state.pending[bucket]?.merged(with: .keys(keys)) ?? .keys(keys)
       }
     }
     schedule()
@@ -108,6 +103,7 @@ final class DuckLakeViews: Sendable {
   /// On the queue: marks every bucket whose view is missing, unreadable or behind its last
   /// indexed change, and removes the files of buckets that no longer exist.
   private func startUp() {
+    if state.withLock({ $0.stopped }) { return }
     do throws(LakeError) {
       let indexed = try catalog.indexedSequence()
       let buckets = try catalog.buckets().map(\.name)
@@ -176,7 +172,17 @@ final class DuckLakeViews: Sendable {
     }
     let file = try file(for: bucket)
     let fresh = try file.reflectedSequence() == 0
-    let wanted: Set<String>? = if case .datasets(let names) = dirty, !fresh { names } else { nil }
+    var wanted: Set<String>?
+    if case .keys(let keys) = dirty, !fresh {
+      // Only keys that are Parquet files now, or were listed or left out before, matter.
+      let parquet = try catalog.parquetKeys(bucket: bucket, among: keys)
+      var datasets: Set<String> = []
+      for key in keys {
+        let known = try file.knows(key: key)
+        if parquet.contains(key) || known { datasets.insert(DatasetPath(key: key).dataset) }
+      }
+      wanted = datasets
+    }
     let source = try catalog.duckLakeSource(bucket: bucket, datasets: wanted)
     var datasets = wanted ?? Set(source.datasets.keys)
     if wanted == nil {
