@@ -65,6 +65,9 @@ final class SQLiteStatement {
     }
   }
 
+  /// How many columns the statement's rows have.
+  var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
   func int64(_ column: Int32) -> Int64 {
     sqlite3_column_int64(handle, column)
   }

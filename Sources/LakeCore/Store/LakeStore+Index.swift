@@ -51,6 +51,7 @@ extension LakeStore {
       work.append(try indexWork(for: change))
     }
     try catalog.applyIndex(work, through: last)
+    duckLake?.indexed(changes, through: last)
     indexer?.progress.advance(to: last)
     return true
   }

@@ -26,9 +26,12 @@ public final class LakeStore: Sendable {
   let cleanup = DispatchQueue(label: "lakestore.upload-cleanup", qos: .utility)
   private let isClosed = Atomic<Bool>(false)
   private let indexerSlot = Locked<LakeIndexer?>(nil)
+  private let duckLakeSlot = Locked<DuckLakeViews?>(nil)
 
   /// The data-lake indexer, nil when `options.indexing` is off.
   var indexer: LakeIndexer? { indexerSlot.withLock { $0 } }
+  /// The buckets' DuckLake views, kept by the indexer; nil when `options.indexing` is off.
+  var duckLake: DuckLakeViews? { duckLakeSlot.withLock { $0 } }
 
   /// Opens the store at `dataDirectory`: creates the directory layout if needed, takes the
   /// directory lock, opens and migrates the catalog, recovers writes a crash interrupted
@@ -52,6 +55,8 @@ public final class LakeStore: Sendable {
     }
     try recover()
     if options.indexing {
+      let views = DuckLakeViews(catalog: catalog, dataDirectory: dataDirectory, logger: logger)
+      duckLakeSlot.withLock { $0 = views }
       let indexed = try catalog.indexedSequence()
       indexerSlot.withLock { $0 = LakeIndexer(store: self, indexed: indexed) }
     }
@@ -74,6 +79,7 @@ public final class LakeStore: Sendable {
     guard !isClosed.exchange(true, ordering: .sequentiallyConsistent) else { return }
     if waitingForCleanup { waitForCleanup() }
     indexer?.stop(commits: catalog.commits)
+    duckLake?.stop()
     catalog.close()
     layout.releaseLock()
   }
