@@ -161,21 +161,31 @@ final class CatalogQueryTests: XCTestCase {
       options.indexing = false
       let (store, _) = try makeStore(options: options)
       _ = try store.createBucket("big")
-      try store.catalog.write { (connection) throws(LakeError) in
-        let perDay = files / 1344
-        for index in 0..<files {
-          let year = 2021 + index / (336 * perDay)
-          let month = (index / (28 * perDay)) % 12 + 1
-          let day = (index / perDay) % 28 + 1
-          let key = String(format: "t/year=%d/month=%02d/day=%02d/f-%06d", year, month, day, index)
-          let info = try Catalog.upsertObject(
-            ObjectInfo(
-              bucket: "big", key: key, size: 10, etag: "e", lastModified: Date(),
-              metadata: ObjectMetadata(), storagePath: "big/" + key, sequence: 0),
-            on: connection)
+      let perDay = files / 1344
+      let keys = (0..<files).map { index in
+        let year = 2021 + index / (336 * perDay)
+        let month = (index / (28 * perDay)) % 12 + 1
+        let day = (index / perDay) % 28 + 1
+        return String(format: "t/year=%d/month=%02d/day=%02d/f-%06d", year, month, day, index)
+      }
+      let sequences = try store.catalog.write { (connection) throws(LakeError) -> [Int64] in
+        var sequences: [Int64] = []
+        for key in keys {
+          sequences.append(
+            try Catalog.upsertObject(
+              ObjectInfo(
+                bucket: "big", key: key, size: 10, etag: "e", lastModified: Date(),
+                metadata: ObjectMetadata(), storagePath: "big/" + key, sequence: 0),
+              on: connection
+            ).sequence)
+        }
+        return sequences
+      }
+      try store.catalog.writeIndex { (connection) throws(LakeError) in
+        for (key, sequence) in zip(keys, sequences) {
           try Catalog.insertIndexRows(
             LakeFileInfo(
-              bucket: "big", key: key, sequence: info.sequence, path: DatasetPath(key: key),
+              bucket: "big", key: key, sequence: sequence, path: DatasetPath(key: key),
               size: 10, format: FormatGuess(format: .parquet, gzip: false, contentType: "x"),
               status: .indexed, rowCount: 1),
             on: connection)

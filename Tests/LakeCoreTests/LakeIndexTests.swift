@@ -213,6 +213,40 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(cut.reason, "the file does not end with the Parquet magic PAR1")
   }
 
+  /// The index is derived: a missing index database is rebuilt, and an index whose position
+  /// is not a change the catalog has (a catalog restored from an older copy) starts over.
+  func test_a_lost_or_foreign_index_is_rebuilt_from_the_catalog() throws {
+    let (store, directory) = try makeStore()
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "a/x=1/f.csv", csv)
+    try put(store, "lake", "a/x=2/f.csv", csv)
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    store.close()
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: directory.url(".lakestore/index.db" + suffix))
+    }
+    var reopened = try reopen(directory)
+    XCTAssertTrue(try reopened.waitForIndex(timeout: 30))
+    XCTAssertEqual(try reopened.lakeDatasets(bucket: "lake").first?.files, 2)
+    reopened.close()
+
+    // The catalog's last change now names another key: the index's position is foreign.
+    let catalog = try SQLiteConnection(
+      path: directory.url(".lakestore/catalog.db"), readOnly: false, counters: CatalogCounters())
+    try catalog.execute("UPDATE changes SET key = 'a/x=9/g.csv' WHERE seq = 2")
+    catalog.close()
+    let index = try SQLiteConnection(
+      path: directory.url(".lakestore/index.db"), readOnly: false, counters: CatalogCounters())
+    try index.execute("UPDATE lake_datasets SET files = 42")
+    index.close()
+    reopened = try reopen(directory)
+    defer { reopened.close() }
+    XCTAssertTrue(try reopened.waitForIndex(timeout: 30))
+    // Indexed again from the first change: a/x=1/f.csv is there, the renamed change's key
+    // has no object.
+    XCTAssertEqual(try reopened.lakeDatasets(bucket: "lake").first?.files, 1)
+  }
+
   /// A catalog of schema version 2 (issues 11-14's builds) gains the index tables, and the
   /// objects it already holds are indexed.
   func test_a_version_two_catalog_migrates_and_its_objects_are_indexed() throws {

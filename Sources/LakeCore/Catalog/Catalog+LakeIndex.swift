@@ -1,4 +1,5 @@
 import LakeQuery
+import Logging
 
 /// A change the indexer has not yet applied.
 struct PendingChange: Sendable, Equatable {
@@ -17,6 +18,41 @@ enum IndexWork: Sendable {
 }
 
 extension Catalog {
+  /// Starts the index over when its position is not a change the catalog has (the index is
+  /// ahead of a catalog restored from a backup, or that lost its tail in a power failure):
+  /// every row is dropped and the indexer redoes everything. Returns whether it did.
+  @discardableResult
+  func checkIndexPosition(logger: Logger) throws(LakeError) -> Bool {
+    try writeIndex { (connection) throws(LakeError) -> Bool in
+      let position = try connection.run(
+        "SELECT indexed_seq, indexed_bucket, indexed_key FROM lake_state WHERE id = 1"
+      ) { (statement) throws(LakeError) -> (Int64, String?, String?) in
+        guard try statement.step() else { return (0, nil, nil) }
+        return (statement.int64(0), statement.optionalText(1), statement.optionalText(2))
+      }
+      guard position.0 > 0 else { return false }
+      let matches = try connection.run(
+        "SELECT 1 FROM catalog.changes WHERE seq = ?1 AND bucket = ?2 AND key = ?3"
+      ) { (statement) throws(LakeError) -> Bool in
+        try statement.bind(1, position.0)
+        try statement.bind(2, position.1)
+        try statement.bind(3, position.2)
+        return try statement.step()
+      }
+      if matches { return false }
+      logger.warning(
+        "the data-lake index is not at a change the catalog has; indexing everything again",
+        metadata: ["indexed_seq": "\(position.0)"])
+      try connection.execute(
+        """
+        DELETE FROM lake_files; DELETE FROM lake_partitions; DELETE FROM lake_columns;
+        DELETE FROM lake_datasets; DELETE FROM lake_partition_columns;
+        UPDATE lake_state SET indexed_seq = 0, indexed_bucket = NULL, indexed_key = NULL;
+        """)
+      return true
+    }
+  }
+
   /// The change sequence number up to which the index is complete.
   func indexedSequence() throws(LakeError) -> Int64 {
     try read { (connection) throws(LakeError) -> Int64 in
@@ -54,8 +90,9 @@ extension Catalog {
   /// Applies `work` and moves the index's position to `sequence`, in one transaction that
   /// waits for no fsync (after a crash the indexer redoes the lost tail: every item is
   /// idempotent).
-  func applyIndex(_ work: [IndexWork], through sequence: Int64) throws(LakeError) {
-    try write(durable: false) { (connection) throws(LakeError) in
+  func applyIndex(_ work: [IndexWork], through last: PendingChange) throws(LakeError) {
+    let sequence = last.sequence
+    try writeIndex { (connection) throws(LakeError) in
       for item in work {
         switch item {
         case .record(let file):
@@ -71,9 +108,14 @@ extension Catalog {
         }
       }
       try connection.update(
-        "UPDATE lake_state SET indexed_seq = ?1 WHERE id = 1 AND indexed_seq < ?1"
+        """
+        UPDATE lake_state SET indexed_seq = ?1, indexed_bucket = ?2, indexed_key = ?3
+        WHERE id = 1 AND indexed_seq < ?1
+        """
       ) { (statement) throws(LakeError) in
         try statement.bind(1, sequence)
+        try statement.bind(2, last.bucket)
+        try statement.bind(3, last.key)
       }
     }
   }

@@ -91,17 +91,28 @@ extension Catalog {
       PRIMARY KEY (upload_id, number)
     ) WITHOUT ROWID;
     """,
-    // 3: the data-lake index (Catalog+LakeIndex.swift), written by the indexer as it follows
-    // the change log: each object's dataset, format and statistics, its Hive partition values,
-    // its columns' statistics, and per-dataset totals and partition-column tallies kept
-    // up to date so that views and typed predicates need no scan; the change log by bucket,
-    // for the change feed.
+    // 3: the change log by bucket, for the change feed (the data-lake index itself lives in
+    // its own database, `indexMigrations`).
     """
     CREATE INDEX changes_by_bucket ON changes (bucket, seq);
+    """,
+  ]
 
+  /// Forward-only migrations of the index database (`index.db`, Catalog+LakeIndex.swift),
+  /// versioned like the catalog's. The index is derived from the catalog and the files: the
+  /// indexer writes it as it follows the change log, in its own database so that its writes
+  /// never wait for, or add to, the catalog's writer and WAL fsyncs.
+  static let indexMigrations: [String] = [
+    // 1: each object's dataset, format and statistics, its Hive partition values, its
+    // columns' statistics, per-dataset totals and partition-column tallies kept up to date so
+    // that views and typed predicates need no scan, and the indexer's position (the last
+    // change applied, with its key, so a position the catalog no longer has is noticed).
+    """
     CREATE TABLE lake_state (
       id INTEGER PRIMARY KEY CHECK (id = 1),
-      indexed_seq INTEGER NOT NULL
+      indexed_seq INTEGER NOT NULL,
+      indexed_bucket TEXT,
+      indexed_key TEXT
     );
     INSERT INTO lake_state (id, indexed_seq) VALUES (1, 0);
 
@@ -171,7 +182,7 @@ extension Catalog {
       null_count INTEGER,
       PRIMARY KEY (bucket, key, position)
     ) WITHOUT ROWID;
-    """,
+    """
   ]
 
   /// The schema version this build writes.
@@ -179,7 +190,9 @@ extension Catalog {
 
   /// Applies the migrations the database has not seen yet, each in its own transaction.
   /// Throws `.catalog` when the database is newer than this build.
-  static func migrate(_ connection: SQLiteConnection, logger: Logger) throws(LakeError) {
+  static func migrate(
+    _ connection: SQLiteConnection, logger: Logger, migrations: [String] = migrations
+  ) throws(LakeError) {
     let version = Int(try connection.scalar("PRAGMA user_version") ?? 0)
     guard version <= migrations.count else {
       throw .catalog(

@@ -11,10 +11,13 @@ final class Catalog: Sendable {
   let counters = CatalogCounters()
   private let writer: SQLiteWriteQueue
   private let readers: SQLiteReaderPool
+  /// The index database's one writer (the indexer), which also sees the catalog (attached as
+  /// `catalog`); readers see the index attached as `lake`, so queries join both by name.
+  private let indexWriter: Locked<SQLiteConnection?>
 
   /// Opens (creating if needed) the catalog at `path` and migrates it to the latest schema.
   /// Throws `.catalog` if SQLite fails or the schema is newer than this build knows.
-  init(path: String, options: StoreOptions, logger: Logger) throws(LakeError) {
+  init(path: String, indexPath: String, options: StoreOptions, logger: Logger) throws(LakeError) {
     let connection = try SQLiteConnection(path: path, readOnly: false, counters: counters)
     let mode = try connection.run("PRAGMA journal_mode=WAL") { (statement) throws(LakeError) in
       try statement.step() ? statement.text(0) : ""
@@ -33,8 +36,37 @@ final class Catalog: Sendable {
     writer = try SQLiteWriteQueue(
       connection: connection, walPath: path + "-wal", maxBatch: options.maxCommitBatch,
       counters: counters)
+    let index = try SQLiteConnection(path: indexPath, readOnly: false, counters: counters)
+    try index.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    try Self.migrate(index, logger: logger, migrations: Self.indexMigrations)
+    try index.execute("ATTACH DATABASE \(Self.quoted(path)) AS catalog")
+    indexWriter = Locked(index)
     readers = try SQLiteReaderPool(
-      path: path, count: options.readerConnections, counters: counters)
+      path: path, count: options.readerConnections, counters: counters,
+      attach: "ATTACH DATABASE \(Self.quoted(indexPath)) AS lake")
+  }
+
+  /// `text` as an SQL string literal.
+  static func quoted(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+  }
+
+  /// Runs `body` in a transaction of the index database (the indexer's writes), committed
+  /// without an fsync: the index is derived, and the indexer redoes what a crash loses.
+  func writeIndex<T>(_ body: (SQLiteConnection) throws(LakeError) -> T) throws(LakeError) -> T {
+    try indexWriter.withLock { (connection) throws(LakeError) -> T in
+      guard let connection else { throw .catalog("store is closed") }
+      try connection.execute("BEGIN IMMEDIATE")
+      let value: T
+      do throws(LakeError) {
+        value = try body(connection)
+        try connection.execute("COMMIT")
+      } catch {
+        try? connection.execute("ROLLBACK")
+        throw error
+      }
+      return value
+    }
   }
 
   /// Runs `body` on a pooled read-only connection; blocks while all are borrowed.
@@ -75,6 +107,11 @@ final class Catalog: Sendable {
   /// Closes the readers, checkpoints the WAL and closes the writer; idempotent.
   func close() {
     readers.close()
+    indexWriter.withLock { connection in
+      try? connection?.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+      connection?.close()
+      connection = nil
+    }
     writer.close()
   }
 }

@@ -14,11 +14,16 @@ final class SQLiteReaderPool: Sendable {
   private let permits: DispatchSemaphore
   private let size: Int
 
-  /// Opens `count` read-only connections to `path` (which must already exist, in WAL mode).
-  init(path: String, count: Int, counters: CatalogCounters) throws(LakeError) {
+  /// Opens `count` read-only connections to `path` (which must already exist, in WAL mode),
+  /// each running `attach` (an `ATTACH DATABASE` statement) first when given.
+  init(path: String, count: Int, counters: CatalogCounters, attach: String? = nil)
+    throws(LakeError)
+  {
     var connections: [SQLiteConnection] = []
     for _ in 0..<max(1, count) {
-      connections.append(try SQLiteConnection(path: path, readOnly: true, counters: counters))
+      let connection = try SQLiteConnection(path: path, readOnly: true, counters: counters)
+      if let attach { try connection.execute(attach) }
+      connections.append(connection)
     }
     size = connections.count
     permits = DispatchSemaphore(value: connections.count)

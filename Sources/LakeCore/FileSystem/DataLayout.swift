@@ -85,6 +85,8 @@ final class DataLayout: Sendable {
 
   /// The path SQLite opens the catalog at.
   var catalogPath: String { rootPath + "/.lakestore/catalog.db" }
+  /// The data-lake index, derived from the catalog and the files (rebuilt when missing).
+  var indexPath: String { rootPath + "/.lakestore/index.db" }
 
   /// Releases the directory lock so another store may open it; idempotent.
   func releaseLock() {

@@ -42,7 +42,8 @@ extension LakeStore {
   func indexNextBatch() throws(LakeError) -> Bool {
     let position = try catalog.indexedSequence()
     let changes = try catalog.changes(after: position, limit: max(1, options.indexBatch))
-    guard let last = changes.last?.sequence else { return false }
+    guard let lastChange = changes.last else { return false }
+    let last = lastChange.sequence
     // Only each key's last change in the batch matters: earlier ones are superseded.
     var latest: [String: [String: PendingChange]] = [:]
     for change in changes { latest[change.bucket, default: [:]][change.key] = change }
@@ -50,7 +51,7 @@ extension LakeStore {
     for change in changes where latest[change.bucket]?[change.key] == change {
       work.append(try indexWork(for: change))
     }
-    try catalog.applyIndex(work, through: last)
+    try catalog.applyIndex(work, through: lastChange)
     duckLake?.indexed(changes, through: last)
     indexer?.progress.advance(to: last)
     return true

@@ -46,7 +46,8 @@ public final class LakeStore: Sendable {
     self.options = options
     self.logger = logger
     layout = try DataLayout(rootPath: dataDirectory)
-    catalog = try Catalog(path: layout.catalogPath, options: options, logger: logger)
+    catalog = try Catalog(
+      path: layout.catalogPath, indexPath: layout.indexPath, options: options, logger: logger)
     keyLocks = KeyLockTable(count: options.keyLockStripes)
     objectCache = ObjectInfoCache(
       capacity: options.objectCacheEntries, descriptorLimit: options.objectCacheDescriptors)
@@ -54,6 +55,7 @@ public final class LakeStore: Sendable {
       logger.info("the filesystem folds case or normalizes names; storing every key in overflow")
     }
     try recover()
+    try catalog.checkIndexPosition(logger: logger)
     if options.indexing {
       let views = DuckLakeViews(catalog: catalog, dataDirectory: dataDirectory, logger: logger)
       duckLakeSlot.withLock { $0 = views }
