@@ -16,30 +16,21 @@ let textTableTarget = FuzzTarget(
     limits.maxStatisticBytes = 16
     limits.maxDepth = 16
     limits.maxLineBytes = 1 << 16
-    var csvResults: [Result<TableSummary, TextStatisticsError>] = []
-    var jsonResults: [Result<TableSummary, TextStatisticsError>] = []
-    for chunk in [bytes.count + 1, 1, 7] {
-      var csv = DelimitedScanner(delimiter: UInt8(ascii: ","), limits: limits)
-      var json = JSONLinesScanner(limits: limits)
-      csvResults.append(
-        Result { () throws(TextStatisticsError) in
+    func read(_ make: () -> any TextTableScanner) -> [Result<TableSummary, TextStatisticsError>] {
+      [bytes.count + 1, 1, 7].map { chunk in
+        var scanner = make()
+        return Result { () throws(TextStatisticsError) in
           var start = 0
           while start < bytes.count {
-            try csv.consume(bytes[start..<min(bytes.count, start + chunk)])
+            try scanner.consume(bytes[start..<min(bytes.count, start + chunk)])
             start += chunk
           }
-          return try csv.finish()
-        })
-      jsonResults.append(
-        Result { () throws(TextStatisticsError) in
-          var start = 0
-          while start < bytes.count {
-            try json.consume(bytes[start..<min(bytes.count, start + chunk)])
-            start += chunk
-          }
-          return try json.finish()
-        })
+          return try scanner.finish()
+        }
+      }
     }
+    let csvResults = read { DelimitedScanner(delimiter: UInt8(ascii: ","), limits: limits) }
+    let jsonResults = read { JSONLinesScanner(limits: limits) }
     for results in [csvResults, jsonResults] {
       fuzzCheck(results.allSatisfy { $0 == results[0] }, "chunking changed the result")
       guard case .success(let table) = results[0] else { continue }

@@ -182,14 +182,16 @@ final class CatalogQueryTests: XCTestCase {
         return sequences
       }
       try store.catalog.writeIndex { (connection) throws(LakeError) in
+        var totals = IndexTotals()
         for (key, sequence) in zip(keys, sequences) {
           try Catalog.insertIndexRows(
             LakeFileInfo(
               bucket: "big", key: key, sequence: sequence, path: DatasetPath(key: key),
               size: 10, format: FormatGuess(format: .parquet, gzip: false, contentType: "x"),
               status: .indexed, rowCount: 1),
-            on: connection)
+            totals: &totals, on: connection)
         }
+        try totals.apply(on: connection)
       }
       let before = store.catalogStatistics().virtualMachineSteps
       let page = try store.lakeQuery(

@@ -93,20 +93,23 @@ extension Catalog {
   func applyIndex(_ work: [IndexWork], through last: PendingChange) throws(LakeError) {
     let sequence = last.sequence
     try writeIndex { (connection) throws(LakeError) in
+      var totals = IndexTotals()
       for item in work {
         switch item {
         case .record(let file):
           let current = try Self.objectSequence(bucket: file.bucket, key: file.key, on: connection)
           guard current == file.sequence else { continue }  // a later change will cover it
-          try Self.removeIndexRows(bucket: file.bucket, key: file.key, on: connection)
-          try Self.insertIndexRows(file, on: connection)
+          try Self.removeIndexRows(
+            bucket: file.bucket, key: file.key, totals: &totals, on: connection)
+          try Self.insertIndexRows(file, totals: &totals, on: connection)
         case .remove(let bucket, let key):
           guard try Self.objectSequence(bucket: bucket, key: key, on: connection) == nil else {
             continue
           }
-          try Self.removeIndexRows(bucket: bucket, key: key, on: connection)
+          try Self.removeIndexRows(bucket: bucket, key: key, totals: &totals, on: connection)
         }
       }
+      try totals.apply(on: connection)
       try connection.update(
         """
         UPDATE lake_state SET indexed_seq = ?1, indexed_bucket = ?2, indexed_key = ?3

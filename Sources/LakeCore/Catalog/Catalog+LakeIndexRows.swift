@@ -34,9 +34,11 @@ struct PartitionTally: Equatable {
 }
 
 extension Catalog {
-  static func insertIndexRows(_ file: LakeFileInfo, on connection: SQLiteConnection)
-    throws(LakeError)
-  {
+  /// Inserts the file's index rows; its dataset totals and partition tallies go to
+  /// `totals`, which the caller applies once for the whole batch.
+  static func insertIndexRows(
+    _ file: LakeFileInfo, totals: inout IndexTotals, on connection: SQLiteConnection
+  ) throws(LakeError) {
     let bucket = file.bucket
     let dataset = file.path.dataset
     try connection.update(
@@ -60,18 +62,8 @@ extension Catalog {
       try statement.bind(12, file.columns.isEmpty ? nil : schemaText(file.columns))
       try statement.bind(13, Milliseconds.now())
     }
-    try connection.update(
-      """
-      INSERT INTO lake_datasets (bucket, dataset, files, bytes, rows) VALUES (?1, ?2, 1, ?3, ?4)
-      ON CONFLICT (bucket, dataset) DO UPDATE SET
-        files = files + 1, bytes = bytes + excluded.bytes, rows = rows + excluded.rows
-      """
-    ) { (statement) throws(LakeError) in
-      try statement.bind(1, bucket)
-      try statement.bind(2, dataset)
-      try statement.bind(3, file.size)
-      try statement.bind(4, file.rowCount ?? 0)
-    }
+    totals.add(
+      bucket: bucket, dataset: dataset, files: 1, bytes: file.size, rows: file.rowCount ?? 0)
     for (position, partition) in file.path.partitions.enumerated() {
       try connection.update(
         """
@@ -87,9 +79,9 @@ extension Catalog {
         try statement.bind(6, partition.value)
         try statement.bind(7, PartitionTally.typedKey(partition.value))
       }
-      try tally(
-        bucket: bucket, dataset: dataset, name: partition.name, position: position,
-        PartitionTally(partition.value), sign: 1, on: connection)
+      totals.add(
+        bucket: bucket, dataset: dataset, column: partition.name, position: Int64(position),
+        PartitionTally(partition.value), sign: 1)
     }
     for (position, column) in file.columns.enumerated() {
       try connection.update(
@@ -113,9 +105,9 @@ extension Catalog {
   }
 
   /// Deletes the key's index rows and takes them out of the dataset's totals and tallies.
-  static func removeIndexRows(bucket: String, key: String, on connection: SQLiteConnection)
-    throws(LakeError)
-  {
+  static func removeIndexRows(
+    bucket: String, key: String, totals: inout IndexTotals, on connection: SQLiteConnection
+  ) throws(LakeError) {
     let found = try connection.run(
       "SELECT dataset, size, row_count FROM lake_files WHERE bucket = ?1 AND key = ?2"
     ) { (statement) throws(LakeError) -> (String, Int64, Int64)? in
@@ -125,23 +117,7 @@ extension Catalog {
       return (statement.text(0), statement.int64(1), statement.optionalInt64(2) ?? 0)
     }
     guard let (dataset, size, rows) = found else { return }
-    try connection.update(
-      """
-      UPDATE lake_datasets SET files = files - 1, bytes = bytes - ?3, rows = rows - ?4
-      WHERE bucket = ?1 AND dataset = ?2
-      """
-    ) { (statement) throws(LakeError) in
-      try statement.bind(1, bucket)
-      try statement.bind(2, dataset)
-      try statement.bind(3, size)
-      try statement.bind(4, rows)
-    }
-    try connection.update(
-      "DELETE FROM lake_datasets WHERE bucket = ?1 AND dataset = ?2 AND files <= 0"
-    ) { (statement) throws(LakeError) in
-      try statement.bind(1, bucket)
-      try statement.bind(2, dataset)
-    }
+    totals.add(bucket: bucket, dataset: dataset, files: -1, bytes: -size, rows: -rows)
     let partitions = try connection.run(
       "SELECT name, value FROM lake_partitions WHERE bucket = ?1 AND key = ?2"
     ) { (statement) throws(LakeError) -> [PartitionValue] in
@@ -154,58 +130,15 @@ extension Catalog {
       return values
     }
     for partition in partitions {
-      try tally(
-        bucket: bucket, dataset: dataset, name: partition.name, position: 0,
-        PartitionTally(partition.value), sign: -1, on: connection)
+      totals.add(
+        bucket: bucket, dataset: dataset, column: partition.name, position: .max,
+        PartitionTally(partition.value), sign: -1)
     }
     for table in ["lake_partitions", "lake_columns", "lake_files"] {
       try connection.update("DELETE FROM \(table) WHERE bucket = ?1 AND key = ?2") {
         (statement) throws(LakeError) in
         try statement.bind(1, bucket)
         try statement.bind(2, key)
-      }
-    }
-  }
-
-  /// Adds (`sign` 1) or takes away (-1) one file's value of a partition column; `position`
-  /// is where the column sits in that file's key (the column keeps its smallest).
-  private static func tally(
-    bucket: String, dataset: String, name: String, position: Int, _ tally: PartitionTally,
-    sign: Int64,
-    on connection: SQLiteConnection
-  ) throws(LakeError) {
-    try connection.update(
-      """
-      INSERT INTO lake_partition_columns
-        (bucket, dataset, name, files, nulls, integers, decimals, dates, timestamps, position)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-      ON CONFLICT (bucket, dataset, name) DO UPDATE SET
-        position = min(position, excluded.position), files = files + excluded.files, nulls = nulls + excluded.nulls,
-        integers = integers + excluded.integers, decimals = decimals + excluded.decimals,
-        dates = dates + excluded.dates, timestamps = timestamps + excluded.timestamps
-      """
-    ) { (statement) throws(LakeError) in
-      try statement.bind(1, bucket)
-      try statement.bind(2, dataset)
-      try statement.bind(3, name)
-      try statement.bind(4, sign)
-      try statement.bind(5, sign * Int64(tally.null))
-      try statement.bind(6, sign * Int64(tally.integer))
-      try statement.bind(7, sign * Int64(tally.decimal))
-      try statement.bind(8, sign * Int64(tally.date))
-      try statement.bind(9, sign * Int64(tally.timestamp))
-      try statement.bind(10, Int64(position))
-    }
-    if sign < 0 {
-      try connection.update(
-        """
-        DELETE FROM lake_partition_columns
-        WHERE bucket = ?1 AND dataset = ?2 AND name = ?3 AND files <= 0
-        """
-      ) { (statement) throws(LakeError) in
-        try statement.bind(1, bucket)
-        try statement.bind(2, dataset)
-        try statement.bind(3, name)
       }
     }
   }
@@ -229,6 +162,105 @@ extension SQLiteStatement {
       try bind(index, number)
     case .decimal(let number)?: try bind(index, number)
     case .string(let text)?: try bind(index, text)
+    }
+  }
+}
+
+/// What a batch of index changes does to dataset totals and partition-column tallies,
+/// gathered in memory and applied once per dataset and column when the batch commits.
+struct IndexTotals {
+  private struct DatasetKey: Hashable {
+    var bucket: String
+    var dataset: String
+  }
+
+  private struct ColumnKey: Hashable {
+    var bucket: String
+    var dataset: String
+    var name: String
+  }
+
+  /// files, bytes, rows
+  private var datasets: [DatasetKey: [Int64]] = [:]
+  /// position (smallest), files, nulls, integers, decimals, dates, timestamps
+  private var columns: [ColumnKey: [Int64]] = [:]
+
+  mutating func add(bucket: String, dataset: String, files: Int64, bytes: Int64, rows: Int64) {
+    let key = DatasetKey(bucket: bucket, dataset: dataset)
+    let totals = datasets[key] ?? [0, 0, 0]
+    datasets[key] = [totals[0] + files, totals[1] + bytes, totals[2] + rows]
+  }
+
+  /// Adds (`sign` 1) or takes away (-1) one file's value of a partition column; `position`
+  /// is where the column sits in that file's key (the column keeps its smallest).
+  mutating func add(
+    bucket: String, dataset: String, column: String, position: Int64, _ tally: PartitionTally,
+    sign: Int64
+  ) {
+    let key = ColumnKey(bucket: bucket, dataset: dataset, name: column)
+    var totals = columns[key] ?? [.max, 0, 0, 0, 0, 0, 0]
+    totals[0] = min(totals[0], position)
+    let counts = [1, tally.null, tally.integer, tally.decimal, tally.date, tally.timestamp]
+    for (index, count) in counts.enumerated() { totals[index + 1] += sign * Int64(count) }
+    columns[key] = totals
+  }
+
+  /// Writes the gathered changes: one upsert per dataset and per column, and the rows that
+  /// count no file any more deleted.
+  func apply(on connection: SQLiteConnection) throws(LakeError) {
+    for (key, totals) in datasets {
+      try connection.update(
+        """
+        INSERT INTO lake_datasets (bucket, dataset, files, bytes, rows) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (bucket, dataset) DO UPDATE SET files = files + excluded.files,
+          bytes = bytes + excluded.bytes, rows = rows + excluded.rows
+        """
+      ) { (statement) throws(LakeError) in
+        try statement.bind(1, key.bucket)
+        try statement.bind(2, key.dataset)
+        try statement.bind(3, totals[0])
+        try statement.bind(4, totals[1])
+        try statement.bind(5, totals[2])
+      }
+      if totals[0] < 0 {
+        try connection.update(
+          "DELETE FROM lake_datasets WHERE bucket = ?1 AND dataset = ?2 AND files <= 0"
+        ) { (statement) throws(LakeError) in
+          try statement.bind(1, key.bucket)
+          try statement.bind(2, key.dataset)
+        }
+      }
+    }
+    for (key, totals) in columns {
+      try connection.update(
+        """
+        INSERT INTO lake_partition_columns
+          (bucket, dataset, name, position, files, nulls, integers, decimals, dates, timestamps)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        ON CONFLICT (bucket, dataset, name) DO UPDATE SET
+          position = min(position, excluded.position), files = files + excluded.files,
+          nulls = nulls + excluded.nulls, integers = integers + excluded.integers,
+          decimals = decimals + excluded.decimals, dates = dates + excluded.dates,
+          timestamps = timestamps + excluded.timestamps
+        """
+      ) { (statement) throws(LakeError) in
+        try statement.bind(1, key.bucket)
+        try statement.bind(2, key.dataset)
+        try statement.bind(3, key.name)
+        for (index, value) in totals.enumerated() { try statement.bind(Int32(index + 4), value) }
+      }
+      if totals[1] < 0 {
+        try connection.update(
+          """
+          DELETE FROM lake_partition_columns
+          WHERE bucket = ?1 AND dataset = ?2 AND name = ?3 AND files <= 0
+          """
+        ) { (statement) throws(LakeError) in
+          try statement.bind(1, key.bucket)
+          try statement.bind(2, key.dataset)
+          try statement.bind(3, key.name)
+        }
+      }
     }
   }
 }

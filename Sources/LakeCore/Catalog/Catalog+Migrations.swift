@@ -190,8 +190,11 @@ extension Catalog {
 
   /// Applies the migrations the database has not seen yet, each in its own transaction.
   /// Throws `.catalog` when the database is newer than this build.
+  /// `what` names the database in the log line (the index's is logged at debug level: it is
+  /// derived, and a new one is made whenever it is missing).
   static func migrate(
-    _ connection: SQLiteConnection, logger: Logger, migrations: [String] = migrations
+    _ connection: SQLiteConnection, logger: Logger, migrations: [String] = migrations,
+    what: String = "catalog", level: Logger.Level = .info
   ) throws(LakeError) {
     let version = Int(try connection.scalar("PRAGMA user_version") ?? 0)
     guard version <= migrations.count else {
@@ -210,8 +213,9 @@ extension Catalog {
       }
     }
     if version < migrations.count {
-      logger.info(
-        "migrated catalog", metadata: ["from": "\(version)", "to": "\(migrations.count)"])
+      logger.log(
+        level: level, "migrated \(what)",
+        metadata: ["from": "\(version)", "to": "\(migrations.count)"])
     }
   }
 }

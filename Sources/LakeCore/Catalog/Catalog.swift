@@ -38,7 +38,8 @@ final class Catalog: Sendable {
       counters: counters)
     let index = try SQLiteConnection(path: indexPath, readOnly: false, counters: counters)
     try index.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-    try Self.migrate(index, logger: logger, migrations: Self.indexMigrations)
+    try Self.migrate(
+      index, logger: logger, migrations: Self.indexMigrations, what: "index", level: .debug)
     try index.execute("ATTACH DATABASE \(Self.quoted(path)) AS catalog")
     indexWriter = Locked(index)
     readers = try SQLiteReaderPool(

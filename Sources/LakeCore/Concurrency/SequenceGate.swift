@@ -79,6 +79,19 @@ final class SequenceGate: @unchecked Sendable {
     return value
   }
 
+  /// Waits until the value reaches `target`, `timeout` seconds pass or `stop` says so
+  /// (checked after each wake-up); returns whether it reached the target.
+  func wait(reaching target: Int64, timeout: Double, stop: () -> Bool) -> Bool {
+    let start = Milliseconds.now()
+    var reached = current
+    while reached < target {
+      let left = timeout - Double(Milliseconds.now() - start) / 1000
+      if left <= 0 || stop() { return false }
+      reached = wait(above: reached, timeout: left)
+    }
+    return true
+  }
+
   /// Ends every wait now and later; the value can still advance.
   func close() {
     pthread_mutex_lock(mutex)

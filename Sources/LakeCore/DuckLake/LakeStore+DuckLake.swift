@@ -13,12 +13,7 @@ extension LakeStore {
     let start = Milliseconds.now()
     guard try waitForIndex(timeout: timeout), let duckLake else { return false }
     let target = try catalog.indexedSequence()
-    var reached = duckLake.progress.current
-    while reached < target {
-      let left = timeout - Double(Milliseconds.now() - start) / 1000
-      if left <= 0 || isClosedNow { return false }
-      reached = duckLake.progress.wait(above: reached, timeout: left)
-    }
-    return true
+    let left = timeout - Double(Milliseconds.now() - start) / 1000
+    return duckLake.progress.wait(reaching: target, timeout: left) { isClosedNow }
   }
 }

@@ -6,15 +6,6 @@ import LakeQuery
   import Darwin
 #endif
 
-/// The text-table readers of LakeQuery, as the examiner drives them.
-protocol TextTableScanner {
-  mutating func consume(_ bytes: ArraySlice<UInt8>) throws(TextStatisticsError)
-  mutating func finish() throws(TextStatisticsError) -> TableSummary
-}
-
-extension DelimitedScanner: TextTableScanner {}
-extension JSONLinesScanner: TextTableScanner {}
-
 /// Reads what the index records of one object version from its open file: the format from
 /// its first bytes, and for structured files their schema and statistics.
 enum FileExaminer {
@@ -41,7 +32,8 @@ enum FileExaminer {
       return file
     }
     do throws(ExamineError) {
-      try readTable(opened, into: &file)
+      // A file no longer than the head is read from it, without a second read.
+      try readTable(opened, into: &file, whole: Int64(head.count) >= info.size ? head : nil)
       file.status = .indexed
     } catch {
       file.status = .unparsed
@@ -56,9 +48,9 @@ enum FileExaminer {
   }
 
   /// Reads the schema, row count and column statistics of a structured file.
-  private static func readTable(_ opened: OpenedObject, into file: inout LakeFileInfo)
-    throws(ExamineError)
-  {
+  private static func readTable(
+    _ opened: OpenedObject, into file: inout LakeFileInfo, whole: [UInt8]?
+  ) throws(ExamineError) {
     if file.format.gzip {
       throw ExamineError(reason: "gzip-compressed files are not read yet")
     }
@@ -68,10 +60,10 @@ enum FileExaminer {
       let tab = UInt8(ascii: "\t")
       var scanner = DelimitedScanner(
         delimiter: file.format.delimiter ?? (file.format.format == .tsv ? tab : UInt8(ascii: ",")))
-      table = try stream(opened, through: &scanner)
+      table = try stream(opened, through: &scanner, whole: whole)
     case .jsonLines:
       var scanner = JSONLinesScanner()
-      table = try stream(opened, through: &scanner)
+      table = try stream(opened, through: &scanner, whole: whole)
     case .parquet:
       try readParquet(opened, into: &file)
       return
@@ -129,8 +121,16 @@ enum FileExaminer {
 
   /// Feeds the whole file to `scanner` in 1 MiB reads; memory stays bounded by the scanner.
   private static func stream<Scanner: TextTableScanner>(
-    _ opened: OpenedObject, through scanner: inout Scanner
+    _ opened: OpenedObject, through scanner: inout Scanner, whole: [UInt8]?
   ) throws(ExamineError) -> TableSummary {
+    if let whole {
+      do throws(TextStatisticsError) {
+        try scanner.consume(whole[...])
+        return try scanner.finish()
+      } catch {
+        throw ExamineError(reason: error.description)
+      }
+    }
     var buffer = [UInt8](repeating: 0, count: Int(min(opened.info.size, 1 << 20)))
     var offset: Int64 = 0
     while offset < opened.info.size {

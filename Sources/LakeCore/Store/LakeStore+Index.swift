@@ -28,14 +28,7 @@ extension LakeStore {
     try checkOpen()
     let target = try catalog.latestSequence()
     guard let indexer else { return try catalog.indexedSequence() >= target }
-    let start = Milliseconds.now()
-    var reached = indexer.progress.current
-    while reached < target {
-      let left = timeout - Double(Milliseconds.now() - start) / 1000
-      if left <= 0 || isClosedNow { return false }
-      reached = indexer.progress.wait(above: reached, timeout: left)
-    }
-    return true
+    return indexer.progress.wait(reaching: target, timeout: timeout) { isClosedNow }
   }
 
   /// Applies the next batch of changes to the index; false when there was none.

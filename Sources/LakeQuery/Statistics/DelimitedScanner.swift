@@ -7,7 +7,7 @@
 /// start is skipped; empty lines are skipped. An empty field is null. A record whose field
 /// count differs from the header's, an unterminated quote, or more columns than the limit is
 /// an error (the file is then catalogued as unparsed).
-public struct DelimitedScanner: Sendable {
+public struct DelimitedScanner: TextTableScanner, Sendable {
   private enum State: Sendable {
     case fieldStart
     case unquoted
@@ -36,14 +36,6 @@ public struct DelimitedScanner: Sendable {
   public init(delimiter: UInt8, limits: TextStatisticsLimits = .init()) {
     self.delimiter = delimiter
     self.limits = limits
-  }
-
-  /// Reads the next bytes of the file.
-  public mutating func consume(_ bytes: ArraySlice<UInt8>) throws(TextStatisticsError) {
-    let result = bytes.withUnsafeBytes { buffer in
-      Result { () throws(TextStatisticsError) in try consume(buffer) }
-    }
-    try result.get()
   }
 
   /// Reads the next bytes of the file.

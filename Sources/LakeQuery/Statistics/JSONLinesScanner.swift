@@ -4,7 +4,7 @@
 /// Numbers read as integers or decimals, strings as dates, timestamps or text (a string of
 /// digits stays text). Empty lines are skipped; a line that is not one JSON object is an
 /// error (the file is then catalogued as unparsed).
-public struct JSONLinesScanner: Sendable {
+public struct JSONLinesScanner: TextTableScanner, Sendable {
   private let limits: TextStatisticsLimits
   private var lineBuffer: [UInt8] = []
   private var names: [String] = []
@@ -17,14 +17,6 @@ public struct JSONLinesScanner: Sendable {
 
   public init(limits: TextStatisticsLimits = .init()) {
     self.limits = limits
-  }
-
-  /// Reads the next bytes of the file.
-  public mutating func consume(_ bytes: ArraySlice<UInt8>) throws(TextStatisticsError) {
-    let result = bytes.withUnsafeBytes { buffer in
-      Result { () throws(TextStatisticsError) in try consume(buffer) }
-    }
-    try result.get()
   }
 
   /// Reads the next bytes of the file.

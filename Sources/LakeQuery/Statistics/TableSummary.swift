@@ -1,3 +1,22 @@
+/// A reader of a text table (CSV, JSON lines) fed the file's bytes in order, in pieces of
+/// any size, then asked for the table.
+public protocol TextTableScanner {
+  /// Reads the next bytes of the file.
+  mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(TextStatisticsError)
+  /// Ends the file and returns the table.
+  mutating func finish() throws(TextStatisticsError) -> TableSummary
+}
+
+extension TextTableScanner {
+  /// Reads the next bytes of the file.
+  public mutating func consume(_ bytes: ArraySlice<UInt8>) throws(TextStatisticsError) {
+    let result = bytes.withUnsafeBytes { buffer in
+      Result { () throws(TextStatisticsError) in try consume(buffer) }
+    }
+    try result.get()
+  }
+}
+
 /// A structured file's shape and statistics: its columns in order and its row count.
 public struct TableSummary: Sendable, Hashable {
   public var columns: [ColumnSummary]
@@ -98,15 +117,18 @@ struct ColumnAccumulator {
     }
     let numeric = kind == .text || kind == .jsonNumber
     let temporal = kind == .text || kind == .jsonString
+    var whole: Int64?
     if integer.0 {
       if numeric, !truncated, let value = ISOText.integer(bytes: bytes) {
         integer = (true, min(integer.1, value), max(integer.2, value))
+        whole = value
       } else {
         integer.0 = false
       }
     }
     if decimal.0 {
-      if numeric, !truncated, let value = ISOText.decimal(bytes: bytes) {
+      // A whole number is its own decimal: no second parse (and no strtod).
+      if numeric, !truncated, let value = whole.map(Double.init) ?? ISOText.decimal(bytes: bytes) {
         decimal = (true, min(decimal.1, value), max(decimal.2, value))
       } else {
         decimal.0 = false
