@@ -119,9 +119,16 @@ struct TextSample {
     guard !body.contains(0) else { return nil }
     var split = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
     if !complete || split.last?.isEmpty == true { split.removeLast() }
-    let whole = split.map { $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0 }
-    for line in whole where String(validating: line, as: UTF8.self) == nil { return nil }
-    lines = whole.filter { !$0.isEmpty }
+    // One UTF-8 check over all the kept lines is a check of each (no sequence spans a LF).
+    if let last = split.last,
+      String(validating: body[body.startIndex..<last.endIndex], as: UTF8.self) == nil
+    {
+      return nil
+    }
+    lines = split.compactMap { line in
+      let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+      return trimmed.isEmpty ? nil : trimmed
+    }
     guard !lines.isEmpty else { return nil }
   }
 
@@ -142,10 +149,9 @@ struct TextSample {
   var consistentDelimiter: UInt8? {
     guard lines.count >= 2 else { return nil }
     for delimiter in [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "|")] {
-      let counts = lines.map { Self.fields($0, delimiter) }
-      guard let first = counts.first, first >= 2, counts.allSatisfy({ $0 == first }) else {
-        continue
-      }
+      let first = Self.fields(lines[0], delimiter)
+      guard first >= 2, lines.dropFirst().allSatisfy({ Self.fields($0, delimiter) == first })
+      else { continue }
       return delimiter
     }
     return nil

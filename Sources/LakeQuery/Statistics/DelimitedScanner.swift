@@ -40,8 +40,12 @@ public struct DelimitedScanner: TextTableScanner, Sendable {
 
   /// Reads the next bytes of the file.
   public mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(TextStatisticsError) {
-    for byte in bytes {
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
       if !bomChecked {
+        index += 1
         pendingBOM.append(byte)
         if pendingBOM.count < 3, [0xEF, 0xBB, 0xBF].starts(with: pendingBOM) { continue }
         bomChecked = true
@@ -52,8 +56,48 @@ public struct DelimitedScanner: TextTableScanner, Sendable {
         }
         continue
       }
+      // Fast path: a run of ordinary bytes inside a field is appended at once; only the
+      // bytes that end or change a field go through the state machine.
+      let run = plainRun(bytes, from: index)
+      if run > index {
+        appendRun(bytes, index..<run)
+        index = run
+        continue
+      }
       try step(byte)
+      index += 1
     }
+  }
+
+  /// The end of the run of bytes from `start` that `step` would only append to the field:
+  /// inside an unquoted field anything but the delimiter, a quote and line breaks; inside a
+  /// quoted one anything but a quote and LF (counted as a line).
+  private func plainRun(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    var end = start
+    switch state {
+    case .unquoted:
+      while end < bytes.count {
+        let byte = bytes[end]
+        if byte == delimiter || byte == 0x0A || byte == 0x0D || byte == 0x22 { break }
+        end += 1
+      }
+    case .quoted:
+      while end < bytes.count {
+        let byte = bytes[end]
+        if byte == 0x22 || byte == 0x0A { break }
+        end += 1
+      }
+    default:
+      break
+    }
+    return end
+  }
+
+  private mutating func appendRun(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) {
+    if state == .unquoted { recordIsEmpty = false }
+    let room = max(0, limits.maxValueBytes - field.count)
+    if range.count > room { fieldTruncated = true }
+    field.append(contentsOf: bytes[range.lowerBound..<(range.lowerBound + min(room, range.count))])
   }
 
   /// Ends the file and returns the table; a last record without a line break counts.
