@@ -55,14 +55,14 @@ extension S3RequestHandler {
     switch resource {
     case "datasets":
       let datasets = try store.lakeDatasets(bucket: bucket).map(Self.document)
-      return try json(LakeDatasetsDocument(datasets: datasets))
+      return json(LakeDatasetsDocument(datasets: datasets))
     case "file":
       guard let key = value("key"), !key.isEmpty else {
         throw S3Error(
           .invalidArgument, "The file resource needs a key parameter.",
           extra: [("ArgumentName", "key")])
       }
-      return try json(try fileDocument(bucket: bucket, key: key))
+      return json(try fileDocument(bucket: bucket, key: key))
     case "changes":
       let after = try Self.integer(value("after"), name: "after", default: 0, range: 0...Int64.max)
       let limit = try Self.integer(
@@ -72,7 +72,7 @@ extension S3RequestHandler {
       let changes = try waitingForChanges(wait: Double(wait)) { (wait) throws(LakeError) in
         try store.changes(bucket: bucket, after: after, limit: Int(limit), wait: wait)
       }
-      return try json(
+      return json(
         LakeChangesDocument(
           changes: changes.map(Self.document), next: changes.last?.sequence ?? after))
     case "query":
@@ -86,7 +86,7 @@ extension S3RequestHandler {
       } catch let error as LakeQueryError {
         throw S3Error(.invalidArgument, error.message, extra: [("ArgumentName", "where")])
       }
-      return try json(
+      return json(
         LakeQueryResultDocument(
           files: page.matches.map { match in
             var document = Self.document(match.file)
@@ -168,13 +168,10 @@ extension S3RequestHandler {
       size: change.size, etag: change.etag, time: S3Date.iso8601(change.time))
   }
 
-  /// A 200 response with `value` as JSON.
-  func json<Value: Encodable>(_ value: Value) throws -> HTTPResponse {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    let data = try encoder.encode(value)
-    return HTTPResponse(
-      status: 200, headers: ["Content-Type": "application/json"], body: .bytes(Array(data)))
+  /// A 200 response with the document as JSON.
+  func json(_ document: some LakeJSONDocument) -> HTTPResponse {
+    HTTPResponse(
+      status: 200, headers: ["Content-Type": "application/json"], body: .bytes(document.json()))
   }
 
   /// A whole-number query parameter within `range`, or `InvalidArgument` naming it.
