@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -313,3 +314,12 @@ ssize_t lake_pread_nowait(int fd, void *buf, size_t len, int64_t offset) {
 int lake_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 
 int lake_set_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
+
+int lake_set_thread_nice(int nice) {
+#ifdef __linux__
+  return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
+#else
+  (void)nice;
+  return 0;
+#endif
+}

@@ -197,6 +197,12 @@ extension ConfigurationLoader {
       defaultValue: "50ms"
     ) { c, v throws(ConfigurationError) in c.catalogIndexDelay = try duration(v) },
     Setting(
+      key: "catalog_index_nice", flag: "catalog-index-nice",
+      help:
+        "The indexer thread's nice value, 0-19: above 0 it yields the CPU to requests, and the index lags under load instead.",
+      defaultValue: "10"
+    ) { c, v throws(ConfigurationError) in c.catalogIndexNice = try int(v, min: 0, max: 19) },
+    Setting(
       key: "log_level", flag: "log-level",
       help: "trace, debug, info, notice, warning, error or critical.", defaultValue: "info"
     ) { c, v throws(ConfigurationError) in

@@ -31,6 +31,7 @@ public final class LakeServer: Sendable {
     options.indexing = configuration.catalogIndex
     let delay = configuration.catalogIndexDelay.components
     options.indexDelay = Double(delay.seconds) + Double(delay.attoseconds) / 1e18
+    options.indexNice = Int32(configuration.catalogIndexNice)
     options.objectCacheDescriptors = DescriptorLimit.cacheBudget(
       wanted: configuration.cacheOpenFiles, http: configuration.http, logger: logger)
     options.minFreeBytes = configuration.minFreeBytes

@@ -70,6 +70,8 @@ public struct ServerConfiguration: Sendable {
   public var catalogIndex = true
   /// How long the indexer lets writes gather before a batch (`catalog_index_delay`).
   public var catalogIndexDelay: Duration = .milliseconds(50)
+  /// The indexer thread's nice value (`catalog_index_nice`).
+  public var catalogIndexNice = 10
   /// How many cached objects keep their file open; each holds one file descriptor.
   public var cacheOpenFiles = 1024
   /// Free space kept on the data directory's file system; writes that would go below it get

@@ -57,6 +57,7 @@ struct ServeCommand: ParsableCommand {
   @Option(help: settingHelp("cache_open_files")) var cacheOpenFiles: String?
   @Option(help: settingHelp("catalog_index")) var catalogIndex: String?
   @Option(help: settingHelp("catalog_index_delay")) var catalogIndexDelay: String?
+  @Option(help: settingHelp("catalog_index_nice")) var catalogIndexNice: String?
   @Option(help: settingHelp("log_level")) var logLevel: String?
   @Option(help: settingHelp("access_log")) var accessLog: String?
   @Option(help: settingHelp("access_log_flush")) var accessLogFlush: String?
@@ -79,6 +80,7 @@ struct ServeCommand: ParsableCommand {
       ("shutdown_grace", shutdownGrace), ("cache_entries", cacheEntries),
       ("cache_open_files", cacheOpenFiles),
       ("catalog_index", catalogIndex), ("catalog_index_delay", catalogIndexDelay),
+      ("catalog_index_nice", catalogIndexNice),
       ("log_level", logLevel), ("access_log", accessLog),
       ("access_log_flush", accessLogFlush), ("require_content_sha256", requireContentSha256),
     ]

@@ -247,6 +247,29 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(try reopened.lakeDatasets(bucket: "lake").first?.files, 1)
   }
 
+  /// The indexer thread runs at its configured nice value, so requests get the CPU first.
+  func test_the_indexer_thread_runs_at_its_nice_value() throws {
+    func threads(withNice nice: Int) throws -> Int {
+      try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").filter { task in
+        guard
+          let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+          let end = stat.lastIndex(of: ")")
+        else { return false }
+        // Fields after the command's closing parenthesis: state is field 3, nice field 19.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return fields.count > 16 && Int(fields[16]) == nice
+      }.count
+    }
+    XCTAssertEqual(try threads(withNice: 13), 0)
+    var options = StoreOptions()
+    options.indexNice = 13
+    let (store, _) = try makeStore(options: options)
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "a.csv", csv)
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    XCTAssertEqual(try threads(withNice: 13), 1)
+  }
+
   /// A catalog of schema version 2 (issues 11-14's builds) gains the index tables, and the
   /// objects it already holds are indexed.
   func test_a_version_two_catalog_migrates_and_its_objects_are_indexed() throws {

@@ -145,6 +145,10 @@ int lake_set_mmap_threshold(int bytes);
 /// Caps the number of malloc arenas (mallopt M_ARENA_MAX). Returns 1 on success, 0 otherwise.
 int lake_set_arena_max(int arenas);
 
+/// Sets the calling thread's nice value (Linux schedules threads by their own nice value).
+/// Returns 0 on success, -1 with errno otherwise.
+int lake_set_thread_nice(int nice);
+
 #ifdef __cplusplus
 }
 #endif

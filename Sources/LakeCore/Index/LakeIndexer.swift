@@ -1,3 +1,4 @@
+import CLakeSystem
 import Foundation
 import Logging
 
@@ -38,8 +39,10 @@ final class LakeIndexer: Sendable {
     let reference = StoreReference()
     reference.store = store
     let commits = store.catalog.commits
+    let nice = store.options.indexNice
     let thread = Thread { [self] in
       threadID.withLock { $0 = pthread_self() }
+      if nice > 0 { _ = lake_set_thread_nice(nice) }
       run(reference, commits: commits)
       finished.signal()
     }

@@ -36,6 +36,10 @@ public struct StoreOptions: Sendable {
   /// How long the indexer, woken by a commit, waits for more before it starts, in seconds:
   /// a stream of writes is indexed in batches, not one transaction each. Default 0.05.
   public var indexDelay = 0.05
+  /// The indexer thread's nice value (0-19): above 0 it yields the CPU to requests when both
+  /// want it, so a stream of writes is slowed less and the index lags behind instead,
+  /// catching up when the load drops. Default 10.
+  public var indexNice: Int32 = 10
 
   /// Injected failures for tests (see ``WriteFaults``); nil, the default, injects none.
   public var faults: WriteFaults?
