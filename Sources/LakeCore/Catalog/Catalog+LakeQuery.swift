@@ -28,8 +28,9 @@ extension Catalog {
       let types = try Self.scopePartitionTypes(
         bucket: bucket, dataset: query.dataset, on: connection)
       var matches: [LakeQueryMatch]
+      let plan: LakeQueryPlan
       do {
-        let plan = try LakeQueryPlan(bucket: bucket, query, partitionTypes: types, limit: limit)
+        plan = try LakeQueryPlan(bucket: bucket, query, partitionTypes: types, limit: limit)
         if let dataset = query.dataset,
           var frog = try Self.leapfrog(
             query, types: types, bucket: bucket, dataset: dataset, on: connection)
@@ -48,19 +49,13 @@ extension Catalog {
       } catch {
         throw .catalog("\(error)")
       }
-      var next: String?
-      let plan: LakeQueryPlan
-      do throws(LakeQueryError) {
-        plan = try LakeQueryPlan(bucket: bucket, query, partitionTypes: types, limit: limit)
-      } catch {
-        return .failure(error)
-      }
       if columns {
         for index in matches.indices {
           matches[index].file.columns = try Self.columns(
             bucket: bucket, key: matches[index].file.key, on: connection)
         }
       }
+      var next: String?
       if matches.count == limit, let last = matches.last {
         next = plan.token(after: last)
       }

@@ -254,14 +254,10 @@ struct LakeFilterSQL {
   private func typed(_ literal: LakeLiteral, as type: PartitionType, field: String)
     throws(LakeQueryError) -> SQLValue
   {
-    guard let value = type.parse(literal.text) else {
+    guard let value = PartitionSeek.typedKey(literal, type) else {
       throw LakeQueryError("'\(literal.text)' is not a \(type.rawValue), the type of \(field)")
     }
-    // `typed` keeps dates as microseconds (the timestamp of their midnight).
-    if case .date = value, let micros = PartitionType.timestamp.parse(literal.text) {
-      return SQLValue(micros)
-    }
-    return SQLValue(value)
+    return value
   }
 
   private mutating func metadataValue(_ name: String) -> String {

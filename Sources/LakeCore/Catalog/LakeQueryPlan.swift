@@ -53,13 +53,13 @@ struct LakeQueryPlan {
     } else if let dataset = query.dataset {
       let driving = sort == .key && ascending ? Self.drivingEquality(query.filter, compiler) : nil
       if let (name, literal) = driving, let type = partitionTypes[name],
-        let value = type == .string ? .string(literal.text) : Self.typedKey(literal, type)
+        let value = PartitionSeek.typedKey(literal, type)
       {
         from = "lake_partitions d JOIN lake_files f ON f.bucket = d.bucket AND f.key = d.key"
         conditions = [
           "d.bucket = \(bucketParameter)", "d.dataset = \(compiler.bind(.text(dataset)))",
           "d.name = \(compiler.bind(.text(name)))",
-          "d.\(type == .string ? "value" : "typed") = \(compiler.bind(SQLValue(value)))",
+          "d.\(type == .string ? "value" : "typed") = \(compiler.bind(value))",
         ]
         orderColumn = "d.key"
       } else {
@@ -175,12 +175,5 @@ struct LakeQueryPlan {
       }
     }
     return nil
-  }
-
-  /// The literal as `lake_partitions.typed` holds values of `type` (dates as microseconds).
-  private static func typedKey(_ literal: LakeLiteral, _ type: PartitionType) -> TypedValue? {
-    guard let value = type.parse(literal.text) else { return nil }
-    if case .date = value { return PartitionType.timestamp.parse(literal.text) }
-    return value
   }
 }
