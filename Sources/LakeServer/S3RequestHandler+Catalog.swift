@@ -57,12 +57,7 @@ extension S3RequestHandler {
       let datasets = try store.lakeDatasets(bucket: bucket).map(Self.document)
       return json(LakeDatasetsDocument(datasets: datasets))
     case "file":
-      guard let key = value("key"), !key.isEmpty else {
-        throw S3Error(
-          .invalidArgument, "The file resource needs a key parameter.",
-          extra: [("ArgumentName", "key")])
-      }
-      return json(try fileDocument(bucket: bucket, key: key))
+      return json(try fileDocument(bucket: bucket, key: try Self.required("key", value)))
     case "changes":
       let after = try Self.integer(value("after"), name: "after", default: 0, range: 0...Int64.max)
       let limit = try Self.integer(
@@ -76,30 +71,144 @@ extension S3RequestHandler {
         LakeChangesDocument(
           changes: changes.map(Self.document), next: changes.last?.sequence ?? after))
     case "query":
-      let limit = try Self.integer(
-        value("limit"), name: "limit", default: 1000, range: 1...Int64(Self.maxQueryPage))
-      let query = try Self.lakeQuery(value)
-      let page: LakeQueryPage
-      do {
-        page = try store.lakeQuery(
-          bucket: bucket, query, limit: Int(limit), columns: value("columns") == "true")
-      } catch let error as LakeQueryError {
-        throw S3Error(.invalidArgument, error.message, extra: [("ArgumentName", "where")])
-      }
-      return json(
-        LakeQueryResultDocument(
-          files: page.matches.map { match in
-            var document = Self.document(match.file)
-            document.etag = match.etag
-            document.modified = S3Date.iso8601(match.lastModified)
-            return document
-          }, next: page.next))
+      let (files, next) = try queryPage(bucket, value, columns: value("columns") == "true")
+      return json(LakeQueryResultDocument(files: files, next: next))
+    case "manifest":
+      return try manifest(bucket, value)
+    case "partitions":
+      return json(try partitionsDocument(bucket, value))
+    case "schema":
+      let dataset = try Self.required("dataset", value)
+      return json(try schemaDocument(bucket: bucket, dataset: dataset))
+    case "ducklake":
+      return try duckLakeCopy(bucket, request)
     default:
       throw S3Error(
         .noSuchResource,
-        "The catalog API has no resource '\(resource)' (datasets, file, changes, query).",
+        "The catalog API has no resource '\(resource)' (datasets, partitions, schema, file, "
+          + "query, manifest, changes, ducklake).",
         resource: request.head.path)
     }
+  }
+
+  /// A page of a `query` or `manifest` request's files.
+  private func queryPage(_ bucket: String, _ value: (String) -> String?, columns: Bool)
+    throws -> (files: [LakeFileDocument], next: String?)
+  {
+    let limit = try Self.integer(
+      value("limit"), name: "limit", default: 1000, range: 1...Int64(Self.maxQueryPage))
+    let query = try Self.lakeQuery(value)
+    let page: LakeQueryPage
+    do {
+      page = try store.lakeQuery(bucket: bucket, query, limit: Int(limit), columns: columns)
+    } catch let error as LakeQueryError {
+      throw S3Error(.invalidArgument, error.message, extra: [("ArgumentName", "where")])
+    }
+    let files = page.matches.map { match in
+      var document = Self.document(match.file)
+      document.etag = match.etag
+      document.modified = S3Date.iso8601(match.lastModified)
+      return document
+    }
+    return (files, page.next)
+  }
+
+  /// A page of a manifest (``LakeManifestWriter``): the query's files as JSON lines or CSV
+  /// (the header line on the first page only); `x-lake-next` is the next page's `after`,
+  /// `x-lake-count` the files on this page.
+  private func manifest(_ bucket: String, _ value: (String) -> String?) throws -> HTTPResponse {
+    let formatText = value("format") ?? LakeManifestFormat.jsonl.rawValue
+    guard let format = LakeManifestFormat(rawValue: formatText) else {
+      throw S3Error(
+        .invalidArgument, "format must be jsonl or csv.",
+        extra: [("ArgumentName", "format"), ("ArgumentValue", formatText)])
+    }
+    var writer = LakeManifestWriter(format: format)
+    if format == .csv, let dataset = value("dataset") {
+      // One dataset: a CSV column per partition column and per data column statistic.
+      writer.partitions =
+        try store.lakeDatasets(bucket: bucket)
+        .first { $0.name == dataset }?.partitionColumns.map(\.name) ?? []
+      writer.columns = try schemaDocument(bucket: bucket, dataset: dataset).columns.map(\.name)
+    }
+    let (files, next) = try queryPage(bucket, value, columns: true)
+    var body = value("after") == nil ? writer.header() : []
+    for file in files { body += writer.line(file) }
+    var headers: HTTPHeaders = [
+      "Content-Type": format.contentType, "x-lake-count": String(files.count),
+    ]
+    if let next { headers.add(name: "x-lake-next", value: next) }
+    return HTTPResponse(status: 200, headers: headers, body: .bytes(body))
+  }
+
+  /// A dataset's partition columns with a page of each one's distinct values (`column`
+  /// picks one, `after` continues it).
+  private func partitionsDocument(_ bucket: String, _ value: (String) -> String?) throws
+    -> LakePartitionsDocument
+  {
+    let dataset = try Self.required("dataset", value)
+    let limit = try Self.integer(
+      value("limit"), name: "limit", default: 1000, range: 1...Int64(Self.maxQueryPage))
+    let column = value("column")
+    let after = value("after")
+    if after != nil, column == nil {
+      throw S3Error(
+        .invalidArgument, "after continues one column's values: give the column too.",
+        extra: [("ArgumentName", "after")])
+    }
+    let pages = try store.lakePartitionValues(
+      bucket: bucket, dataset: dataset, column: column,
+      after: after.map { PartitionValueCursor(value: $0) }, limit: Int(limit))
+    return LakePartitionsDocument(
+      dataset: dataset,
+      columns: pages.map { page in
+        LakePartitionValuesDocument(
+          name: page.column.name, type: page.column.type.rawValue, files: page.column.files,
+          nulls: page.column.nulls,
+          values: page.values.map {
+            LakePartitionValueCountDocument(value: $0.value, files: $0.files, bytes: $0.bytes)
+          }, next: page.next.map { $0.value ?? "" })
+      })
+  }
+
+  /// A dataset's merged schema, with its drift.
+  private func schemaDocument(bucket: String, dataset: String) throws -> LakeSchemaDocument {
+    let variants = try store.lakeSchemas(bucket: bucket, dataset: dataset)
+    return LakeSchemaDocument(
+      dataset: dataset,
+      schemas: variants.map { variant in
+        LakeSchemaVariantDocument(
+          columns: variant.columns.map { LakeSchemaFieldDocument(name: $0.name, type: $0.type) },
+          files: variant.files)
+      })
+  }
+
+  /// A consistent copy of the bucket's DuckLake catalog (a SQLite file).
+  private func duckLakeCopy(_ bucket: String, _ request: S3Request) throws -> HTTPResponse {
+    guard let copy = try store.duckLakeCopy(bucket: bucket) else {
+      throw S3Error(
+        .noSuchResource,
+        "The bucket has no DuckLake view yet (it is written once the indexer has run; "
+          + "catalog_index must be on).",
+        resource: request.head.path)
+    }
+    return HTTPResponse(
+      status: 200,
+      headers: [
+        "Content-Type": "application/vnd.sqlite3",
+        "Content-Disposition": "attachment; filename=\"\(bucket).sqlite\"",
+      ],
+      body: .file(HTTPFileRegion(descriptor: copy.descriptor, offset: 0, count: copy.size)))
+  }
+
+  /// A query parameter that must be present and not empty.
+  static func required(_ name: String, _ value: (String) -> String?) throws(S3Error) -> String {
+    guard let text = value(name), !text.isEmpty else {
+      throw S3Error(
+        .invalidArgument, "This resource needs a \(name) parameter.",
+        extra: [("ArgumentName", name)])
+    }
+    return text
   }
 
   /// The index's record of the key's current version; `pending` while the indexer has not

@@ -22,7 +22,8 @@ struct Lakectl: AsyncParsableCommand {
     subcommands: [
       MakeBucket.self, RemoveBucket.self, List.self, Put.self, Get.self, Cat.self, Remove.self,
       Stat.self, Copy.self, Sync.self, TreeCommand.self, DiskUsage.self, Find.self, Presign.self,
-      Query.self, Datasets.self, Changes.self, Config.self, Doctor.self, Completion.self,
+      Query.self, Datasets.self, Partitions.self, Schema.self, Manifest.self, DuckLake.self,
+      Changes.self, Config.self, Doctor.self, Completion.self,
       Version.self,
     ])
 }

@@ -94,6 +94,7 @@ final class LakeIndexTests: XCTestCase {
         """
         SELECT (SELECT count(*) FROM lake_files) + (SELECT count(*) FROM lake_partitions)
           + (SELECT count(*) FROM lake_partition_columns) + (SELECT count(*) FROM lake_datasets)
+          + (SELECT count(*) FROM lake_partition_values) + (SELECT count(*) FROM lake_schemas)
         """)
     }
     XCTAssertEqual(leftovers, 0)
@@ -332,5 +333,56 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(dataset.files, expected.0)
     XCTAssertEqual(dataset.bytes, expected.1)
     XCTAssertEqual(dataset.partitionColumns.first?.files, expected.0)
+    let values = try XCTUnwrap(
+      store.lakePartitionValues(bucket: "lake", dataset: "c", limit: 100).first)
+    XCTAssertEqual(values.values.map(\.value), (0..<7).map { String($0) })
+    XCTAssertEqual(values.values.reduce(0) { $0 + $1.files }, expected.0)
+    XCTAssertEqual(values.values.reduce(0) { $0 + $1.bytes }, expected.1)
+    XCTAssertEqual(
+      try store.lakeSchemas(bucket: "lake", dataset: "c").reduce(0) { $0 + $1.files }, expected.0)
+  }
+
+  /// Partition values list in their column's order (numbers by value, Hive's null last) a
+  /// page at a time, and an index of the first schema gains the value and schema tallies
+  /// from the rows it holds when it migrates.
+  func test_partition_values_page_in_order_and_are_tallied_on_migration() throws {
+    let (store, directory) = try makeStore()
+    _ = try store.createBucket("lake")
+    for hour in [10, 9, 100, 2] {
+      try put(store, "lake", "h/hour=\(hour)/a.csv", csv)
+    }
+    try put(store, "lake", "h/hour=__HIVE_DEFAULT_PARTITION__/a.csv", "a\n1\n")
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    func listed(_ store: LakeStore) throws -> [String?] {
+      var values: [String?] = []
+      var after: PartitionValueCursor?
+      repeat {
+        let page = try XCTUnwrap(
+          store.lakePartitionValues(
+            bucket: "lake", dataset: "h", column: "hour", after: after, limit: 2
+          ).first)
+        values += page.values.map(\.value)
+        after = page.next
+      } while after != nil
+      return values
+    }
+    XCTAssertEqual(try listed(store), ["2", "9", "10", "100", nil])
+    let before = try store.lakePartitionValues(bucket: "lake", dataset: "h", limit: 10)
+    let schemas = try store.lakeSchemas(bucket: "lake", dataset: "h")
+    XCTAssertEqual(schemas.map(\.files), [4, 1])
+    XCTAssertEqual(schemas.first?.columns.map(\.name), ["id", "amount"])
+    store.close()
+
+    let index = try SQLiteConnection(
+      path: directory.url(".lakestore/index.db"), readOnly: false, counters: CatalogCounters())
+    try index.execute(
+      "DROP TABLE lake_partition_values; DROP TABLE lake_schemas; PRAGMA user_version = 1;")
+    index.close()
+    let reopened = try reopen(directory)
+    defer { reopened.close() }
+    XCTAssertEqual(
+      try reopened.lakePartitionValues(bucket: "lake", dataset: "h", limit: 10), before)
+    XCTAssertEqual(try reopened.lakeSchemas(bucket: "lake", dataset: "h"), schemas)
+    XCTAssertEqual(try listed(reopened), ["2", "9", "10", "100", nil])
   }
 }

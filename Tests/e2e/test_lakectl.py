@@ -496,3 +496,61 @@ def test_catalog_verbs_query_datasets_and_changes(ctl, s3, bucket):
     assert [c["key"] for c in changes][-1] == "notes.txt"
     later = json_lines(ctl("changes", "--json", "--since", str(changes[-2]["sequence"]), f"s3://{bucket}"))
     assert [c["key"] for c in later] == ["notes.txt"]
+
+
+def test_catalog_views_partitions_schema_manifest_and_ducklake(ctl, s3, bucket, tmpdir_path):
+    import csv
+    import io
+    import sqlite3
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for month in (4, 5, 6):
+        body = "".join(f"{i},{month * 100 + i}\n" for i in range(3))
+        s3.put_object(Bucket=bucket, Key=f"sales/year=2024/month={month:02d}/p.csv", Body=b"id,amount\n" + body.encode())
+    s3.put_object(Bucket=bucket, Key="sales/year=2025/month=01/p.csv", Body=b"id,amount,note\n1,2.5,x\n")
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"id": [1, 2]}), sink)
+    s3.put_object(Bucket=bucket, Key="t/part-0.parquet", Body=sink.getvalue().to_pybytes())
+    deadline = time.time() + 30
+    while len(json_lines(ctl("query", "--json", f"s3://{bucket}/sales"))) < 4 or not json_lines(
+        ctl("query", "--json", f"s3://{bucket}/t")
+    ):
+        assert time.time() < deadline
+        time.sleep(0.1)
+
+    columns = json_lines(ctl("partitions", "--json", f"s3://{bucket}/sales"))
+    assert [(c["name"], [(v["value"], v["files"]) for v in c["values"]]) for c in columns] == [
+        ("year", [("2024", 3), ("2025", 1)]),
+        ("month", [("01", 1), ("04", 1), ("05", 1), ("06", 1)]),
+    ]
+    table = ctl("partitions", "--column", "year", f"s3://{bucket}/sales").stdout.decode()
+    assert "2024" in table and "month" not in table
+
+    schema = json_lines(ctl("schema", "--json", f"s3://{bucket}/sales"))[0]
+    assert schema["drift"] is True and [c["name"] for c in schema["columns"]] == ["id", "amount", "note"]
+    text = ctl("schema", f"s3://{bucket}/sales").stdout.decode()
+    assert "integer:3 decimal:1" in text and "schema drift: 2 schemas over 4 files" in text
+
+    manifest = ctl("manifest", "--format", "csv", "--where", "year=2024", f"s3://{bucket}/sales").stdout.decode()
+    rows = list(csv.DictReader(io.StringIO(manifest)))
+    assert [(r["month"], r["rows"], r["amount.max"]) for r in rows] == [("04", "3", "402"), ("05", "3", "502"), ("06", "3", "602")]
+    out = os.path.join(tmpdir_path, "m.jsonl")
+    done = ctl("manifest", "-o", out, f"s3://{bucket}/sales")
+    assert b"4 files" in done.stderr
+    with open(out) as f:
+        assert [json.loads(line)["key"] for line in f] == sorted(
+            [f"sales/year=2024/month={m:02d}/p.csv" for m in (4, 5, 6)] + ["sales/year=2025/month=01/p.csv"])
+
+    copy = os.path.join(tmpdir_path, "lake.sqlite")
+    deadline = time.time() + 30
+    while True:
+        ctl("ducklake", f"s3://{bucket}", "-o", copy, check=False)
+        if os.path.exists(copy):
+            with sqlite3.connect(copy) as db:
+                if db.execute("SELECT count(*) FROM ducklake_data_file WHERE end_snapshot IS NULL").fetchone()[0] == 1:
+                    break
+        assert time.time() < deadline
+        time.sleep(0.2)
+    assert not [n for n in os.listdir(tmpdir_path) if n.startswith(".lake.sqlite.lakectl")]

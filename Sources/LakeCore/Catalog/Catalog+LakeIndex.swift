@@ -47,6 +47,7 @@ extension Catalog {
         """
         DELETE FROM lake_files; DELETE FROM lake_partitions; DELETE FROM lake_columns;
         DELETE FROM lake_datasets; DELETE FROM lake_partition_columns;
+        DELETE FROM lake_partition_values; DELETE FROM lake_schemas;
         UPDATE lake_state SET indexed_seq = 0, indexed_bucket = NULL, indexed_key = NULL;
         """)
       return true

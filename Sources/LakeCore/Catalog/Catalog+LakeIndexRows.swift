@@ -31,6 +31,12 @@ struct PartitionTally: Equatable {
     if let number = PartitionType.decimal.parse(value) { return number }
     return PartitionType.timestamp.parse(value)
   }
+
+  /// The value's place in `lake_partition_values.sort`: its typed sort key, or the value
+  /// itself when it has none ('' for Hive's null, which `is_null` sorts last).
+  static func sortKey(_ value: String?) -> TypedValue {
+    typedKey(value) ?? .string(value ?? "")
+  }
 }
 
 extension Catalog {
@@ -41,6 +47,7 @@ extension Catalog {
   ) throws(LakeError) {
     let bucket = file.bucket
     let dataset = file.path.dataset
+    let schema = file.columns.isEmpty ? nil : schemaText(file.columns)
     try connection.update(
       """
       INSERT INTO lake_files (bucket, key, seq, dataset, size, format, compression, content_type,
@@ -59,11 +66,12 @@ extension Catalog {
       try statement.bind(9, file.status.rawValue)
       try statement.bind(10, file.reason)
       try statement.bind(11, file.rowCount)
-      try statement.bind(12, file.columns.isEmpty ? nil : schemaText(file.columns))
+      try statement.bind(12, schema)
       try statement.bind(13, Milliseconds.now())
     }
     totals.add(
       bucket: bucket, dataset: dataset, files: 1, bytes: file.size, rows: file.rowCount ?? 0)
+    if let schema { totals.add(bucket: bucket, dataset: dataset, schema: schema, files: 1) }
     for (position, partition) in file.path.partitions.enumerated() {
       try connection.update(
         """
@@ -82,6 +90,9 @@ extension Catalog {
       totals.add(
         bucket: bucket, dataset: dataset, column: partition.name, position: Int64(position),
         PartitionTally(partition.value), sign: 1)
+      totals.add(
+        bucket: bucket, dataset: dataset, column: partition.name, value: partition.value,
+        files: 1, bytes: file.size)
     }
     for (position, column) in file.columns.enumerated() {
       try connection.update(
@@ -109,15 +120,19 @@ extension Catalog {
     bucket: String, key: String, totals: inout IndexTotals, on connection: SQLiteConnection
   ) throws(LakeError) {
     let found = try connection.run(
-      "SELECT dataset, size, row_count FROM lake_files WHERE bucket = ?1 AND key = ?2"
-    ) { (statement) throws(LakeError) -> (String, Int64, Int64)? in
+      "SELECT dataset, size, row_count, schema FROM lake_files WHERE bucket = ?1 AND key = ?2"
+    ) { (statement) throws(LakeError) -> (String, Int64, Int64, String?)? in
       try statement.bind(1, bucket)
       try statement.bind(2, key)
       guard try statement.step() else { return nil }
-      return (statement.text(0), statement.int64(1), statement.optionalInt64(2) ?? 0)
+      return (
+        statement.text(0), statement.int64(1), statement.optionalInt64(2) ?? 0,
+        statement.optionalText(3)
+      )
     }
-    guard let (dataset, size, rows) = found else { return }
+    guard let (dataset, size, rows, schema) = found else { return }
     totals.add(bucket: bucket, dataset: dataset, files: -1, bytes: -size, rows: -rows)
+    if let schema { totals.add(bucket: bucket, dataset: dataset, schema: schema, files: -1) }
     let partitions = try connection.run(
       "SELECT name, value FROM lake_partitions WHERE bucket = ?1 AND key = ?2"
     ) { (statement) throws(LakeError) -> [PartitionValue] in
@@ -133,6 +148,9 @@ extension Catalog {
       totals.add(
         bucket: bucket, dataset: dataset, column: partition.name, position: .max,
         PartitionTally(partition.value), sign: -1)
+      totals.add(
+        bucket: bucket, dataset: dataset, column: partition.name, value: partition.value,
+        files: -1, bytes: -size)
     }
     for table in ["lake_partitions", "lake_columns", "lake_files"] {
       try connection.update("DELETE FROM \(table) WHERE bucket = ?1 AND key = ?2") {
@@ -180,10 +198,39 @@ struct IndexTotals {
     var name: String
   }
 
+  private struct ValueKey: Hashable {
+    var column: ColumnKey
+    var value: String?
+  }
+
+  private struct SchemaKey: Hashable {
+    var bucket: String
+    var dataset: String
+    var schema: String
+  }
+
   /// files, bytes, rows
   private var datasets: [DatasetKey: [Int64]] = [:]
   /// position (smallest), files, nulls, integers, decimals, dates, timestamps
   private var columns: [ColumnKey: [Int64]] = [:]
+  /// files, bytes
+  private var values: [ValueKey: (files: Int64, bytes: Int64)] = [:]
+  private var schemas: [SchemaKey: Int64] = [:]
+
+  /// Adds or takes away files and bytes of one partition value (nil: Hive's null).
+  mutating func add(
+    bucket: String, dataset: String, column: String, value: String?, files: Int64, bytes: Int64
+  ) {
+    let key = ValueKey(
+      column: ColumnKey(bucket: bucket, dataset: dataset, name: column), value: value)
+    let totals = values[key] ?? (0, 0)
+    values[key] = (totals.files + files, totals.bytes + bytes)
+  }
+
+  /// Adds or takes away files of one schema (``Catalog/schemaText(_:)``) of a dataset.
+  mutating func add(bucket: String, dataset: String, schema: String, files: Int64) {
+    schemas[SchemaKey(bucket: bucket, dataset: dataset, schema: schema), default: 0] += files
+  }
 
   mutating func add(bucket: String, dataset: String, files: Int64, bytes: Int64, rows: Int64) {
     let key = DatasetKey(bucket: bucket, dataset: dataset)
@@ -259,6 +306,74 @@ struct IndexTotals {
           try statement.bind(1, key.bucket)
           try statement.bind(2, key.dataset)
           try statement.bind(3, key.name)
+        }
+      }
+    }
+    try applyValues(on: connection)
+    try applySchemas(on: connection)
+  }
+
+  private func applyValues(on connection: SQLiteConnection) throws(LakeError) {
+    for (key, totals) in values where totals.files != 0 || totals.bytes != 0 {
+      let column = key.column
+      try connection.update(
+        """
+        INSERT INTO lake_partition_values
+          (bucket, dataset, name, is_null, value, sort, files, bytes)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        ON CONFLICT (bucket, dataset, name, is_null, value) DO UPDATE SET
+          files = files + excluded.files, bytes = bytes + excluded.bytes
+        """
+      ) { (statement) throws(LakeError) in
+        try statement.bind(1, column.bucket)
+        try statement.bind(2, column.dataset)
+        try statement.bind(3, column.name)
+        try statement.bind(4, Int64(key.value == nil ? 1 : 0))
+        try statement.bind(5, key.value ?? "")
+        try statement.bind(6, PartitionTally.sortKey(key.value))
+        try statement.bind(7, totals.files)
+        try statement.bind(8, totals.bytes)
+      }
+      if totals.files < 0 {
+        try connection.update(
+          """
+          DELETE FROM lake_partition_values WHERE bucket = ?1 AND dataset = ?2 AND name = ?3
+            AND is_null = ?4 AND value = ?5 AND files <= 0
+          """
+        ) { (statement) throws(LakeError) in
+          try statement.bind(1, column.bucket)
+          try statement.bind(2, column.dataset)
+          try statement.bind(3, column.name)
+          try statement.bind(4, Int64(key.value == nil ? 1 : 0))
+          try statement.bind(5, key.value ?? "")
+        }
+      }
+    }
+  }
+
+  private func applySchemas(on connection: SQLiteConnection) throws(LakeError) {
+    for (key, files) in schemas where files != 0 {
+      try connection.update(
+        """
+        INSERT INTO lake_schemas (bucket, dataset, schema, files) VALUES (?1, ?2, ?3, ?4)
+        ON CONFLICT (bucket, dataset, schema) DO UPDATE SET files = files + excluded.files
+        """
+      ) { (statement) throws(LakeError) in
+        try statement.bind(1, key.bucket)
+        try statement.bind(2, key.dataset)
+        try statement.bind(3, key.schema)
+        try statement.bind(4, files)
+      }
+      if files < 0 {
+        try connection.update(
+          """
+          DELETE FROM lake_schemas
+          WHERE bucket = ?1 AND dataset = ?2 AND schema = ?3 AND files <= 0
+          """
+        ) { (statement) throws(LakeError) in
+          try statement.bind(1, key.bucket)
+          try statement.bind(2, key.dataset)
+          try statement.bind(3, key.schema)
         }
       }
     }

@@ -182,7 +182,45 @@ extension Catalog {
       null_count INTEGER,
       PRIMARY KEY (bucket, key, position)
     ) WITHOUT ROWID;
+    """,
+    // 2: per dataset, each partition value's files and bytes, and each distinct schema's
+    // files, kept as running tallies like the dataset totals so that the partitions and
+    // schema views read a few rows however many files there are. `is_null` marks Hive's
+    // null (its `value` is ''); `sort` is the value's typed sort key (number or
+    // microseconds) or, when it has none, the value itself, so values list in order.
     """
+    CREATE TABLE lake_partition_values (
+      bucket TEXT NOT NULL,
+      dataset TEXT NOT NULL,
+      name TEXT NOT NULL,
+      is_null INTEGER NOT NULL,
+      value TEXT NOT NULL,
+      sort NOT NULL,
+      files INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      PRIMARY KEY (bucket, dataset, name, is_null, value)
+    ) WITHOUT ROWID;
+    CREATE INDEX lake_partition_values_in_order
+      ON lake_partition_values (bucket, dataset, name, is_null, sort, value);
+
+    CREATE TABLE lake_schemas (
+      bucket TEXT NOT NULL,
+      dataset TEXT NOT NULL,
+      schema TEXT NOT NULL,
+      files INTEGER NOT NULL,
+      PRIMARY KEY (bucket, dataset, schema)
+    ) WITHOUT ROWID;
+
+    INSERT INTO lake_partition_values (bucket, dataset, name, is_null, value, sort, files, bytes)
+    SELECT p.bucket, p.dataset, p.name, p.value IS NULL, ifnull(p.value, ''),
+      coalesce(p.typed, p.value, ''), count(*), sum(f.size)
+    FROM lake_partitions p JOIN lake_files f ON f.bucket = p.bucket AND f.key = p.key
+    GROUP BY p.bucket, p.dataset, p.name, p.value IS NULL, ifnull(p.value, '');
+
+    INSERT INTO lake_schemas (bucket, dataset, schema, files)
+    SELECT bucket, dataset, schema, count(*) FROM lake_files WHERE schema IS NOT NULL
+    GROUP BY bucket, dataset, schema;
+    """,
   ]
 
   /// The schema version this build writes.

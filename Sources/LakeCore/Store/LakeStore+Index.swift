@@ -95,3 +95,28 @@ extension LakeStore {
     return try catalog.lakeQuery(bucket: bucket, query, limit: limit, columns: columns)
   }
 }
+
+extension LakeStore {
+  /// Up to `limit` distinct values of each of the dataset's partition columns, with their
+  /// files and bytes (only `column` when given; `after` continues that column's listing).
+  /// Throws `.noSuchBucket` or `.catalog`.
+  public func lakePartitionValues(
+    bucket: String, dataset: String, column: String? = nil, after: PartitionValueCursor? = nil,
+    limit: Int
+  ) throws(LakeError) -> [PartitionValuesPage] {
+    try checkOpen()
+    try requireBucket(bucket)
+    return try catalog.lakePartitionValues(
+      bucket: bucket, dataset: dataset, column: column, after: after, limit: max(1, limit))
+  }
+
+  /// The distinct schemas of the dataset's structured files, most files first: more than
+  /// one is schema drift. Throws `.noSuchBucket` or `.catalog`.
+  public func lakeSchemas(bucket: String, dataset: String) throws(LakeError)
+    -> [LakeSchemaVariant]
+  {
+    try checkOpen()
+    try requireBucket(bucket)
+    return try catalog.lakeSchemas(bucket: bucket, dataset: dataset)
+  }
+}

@@ -76,6 +76,21 @@ public struct JSONWriter: Sendable {
     number(value)
   }
 
+  public mutating func member(_ name: String, _ value: Bool?) {
+    guard let value else { return }
+    key(name)
+    separate()
+    bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
+    needsComma = true
+  }
+
+  /// Writes the documents as a JSON array.
+  public mutating func array(_ documents: [some LakeJSONDocument]) {
+    openArray()
+    for document in documents { document.write(to: &self) }
+    closeArray()
+  }
+
   private mutating func separate() {
     if needsComma { bytes.append(UInt8(ascii: ",")) }
   }
@@ -125,9 +140,7 @@ extension LakeJSONDocument {
 
 extension Array where Element: LakeJSONDocument {
   fileprivate func write(to writer: inout JSONWriter) {
-    writer.openArray()
-    for element in self { element.write(to: &writer) }
-    writer.closeArray()
+    writer.array(self)
   }
 }
 
