@@ -107,23 +107,32 @@ public struct FormatGuess: Sendable, Hashable {
   ]
 }
 
-/// The whole lines of a text sample: UTF-8 without NUL bytes, a BOM skipped.
+/// The first whole lines (at most ``maxLines``) of a text sample: UTF-8 without NUL bytes, a
+/// BOM skipped. Only those lines decide the format; the scanners read the rest.
 struct TextSample {
   let lines: [ArraySlice<UInt8>]
+  /// The most lines looked at: enough to tell a table's shape, and the guess stays cheap
+  /// for the many small files an ingestion job writes.
+  static let maxLines = 64
 
   /// Nil unless `bytes` are text; a cut-off last line (when not `complete`) is dropped, as is
   /// a cut-off UTF-8 sequence at the end.
   init?(_ bytes: [UInt8], complete: Bool) {
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-    guard !body.contains(0) else { return nil }
-    var split = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-    if !complete || split.last?.isEmpty == true { split.removeLast() }
-    // One UTF-8 check over all the kept lines is a check of each (no sequence spans a LF).
-    if let last = split.last,
-      String(validating: body[body.startIndex..<last.endIndex], as: UTF8.self) == nil
-    {
-      return nil
+    var split: [ArraySlice<UInt8>] = []
+    var start = body.startIndex
+    while split.count < Self.maxLines, let end = body[start...].firstIndex(of: UInt8(ascii: "\n")) {
+      split.append(body[start..<end])
+      start = end + 1
+    }
+    if complete, split.count < Self.maxLines, start < body.endIndex {
+      split.append(body[start...])  // the last line, without a line break
+    }
+    // One check over all the kept lines is a check of each (no UTF-8 sequence spans a LF).
+    if let last = split.last {
+      let kept = body[body.startIndex..<last.endIndex]
+      guard !kept.contains(0), String(validating: kept, as: UTF8.self) != nil else { return nil }
     }
     lines = split.compactMap { line in
       let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line

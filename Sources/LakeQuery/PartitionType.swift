@@ -117,6 +117,9 @@ enum ISOText {
       fraction = digits(bytes, from: &index)
     }
     guard whole + fraction > 0 else { return nil }
+    if index == bytes.count, whole + fraction <= 15, let value = exactDecimal(bytes) {
+      return value
+    }
     if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
       index += 1
       if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
@@ -129,6 +132,33 @@ enum ISOText {
       value.isFinite
     else { return nil }
     return value
+  }
+
+  private static let powersOfTen: [Double] = [
+    1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+  ]
+
+  /// A decimal of at most 15 digits without exponent (`[+-]digits[.digits]`), as `strtod`
+  /// reads it: its digits as an integer are exact in a Double, as is 10^k for k <= 22, so one
+  /// correctly rounded division gives the correctly rounded value (Clinger's fast path).
+  private static func exactDecimal(_ bytes: [UInt8]) -> Double? {
+    var mantissa: Int64 = 0
+    var scale = 0
+    var negative = false
+    var seenPoint = false
+    for byte in bytes {
+      if let digit = digit(byte) {
+        mantissa = mantissa * 10 + Int64(digit)
+        if seenPoint { scale += 1 }
+      } else if byte == UInt8(ascii: ".") {
+        seenPoint = true
+      } else if byte == UInt8(ascii: "-") {
+        negative = true
+      }
+    }
+    guard scale < powersOfTen.count else { return nil }
+    let value = Double(mantissa) / powersOfTen[scale]
+    return negative ? -value : value
   }
 
   /// `YYYY-MM-DD` as days since 1970-01-01.

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import LakeQuery
@@ -59,5 +60,25 @@ final class PartitionTypeTests: XCTestCase {
     XCTAssertLessThan(TypedValue.string("B"), .string("a"))
     XCTAssertLessThan(TypedValue.string("a"), .string("ab"))
     XCTAssertLessThan(TypedValue.integer(99), .string("1"))
+  }
+
+  /// Short decimals take a fast path (no strtod); it reads every one exactly as strtod does.
+  func test_short_decimals_read_exactly_as_strtod_reads_them() {
+    var generator = SystemRandomNumberGenerator()
+    var texts = ["0.1", "-0", "-0.0", "+7.25", ".5", "5.", "999999999999999", "0.000000000000001"]
+    for _ in 0..<20_000 {
+      let digits = Int.random(in: 1...15, using: &generator)
+      var text = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &generator)) }
+        .joined()
+      let point = Int.random(in: 0...digits, using: &generator)
+      text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+      if Bool.random(using: &generator) { text = "-" + text }
+      texts.append(text)
+    }
+    for text in texts {
+      let expected = strtod(text, nil)
+      let read = ISOText.decimal(text)
+      XCTAssertEqual(read?.bitPattern, expected.bitPattern, text)
+    }
   }
 }

@@ -164,9 +164,16 @@ extension Catalog {
   /// The columns as a JSON array of `[name, type]` pairs: one text per distinct schema, so
   /// files of a dataset group by it (schema drift).
   static func schemaText(_ columns: [LakeColumn]) -> String {
-    let pairs = columns.map { [$0.name, $0.type] }
-    guard let data = try? JSONEncoder().encode(pairs) else { return "[]" }
-    return String(decoding: data, as: UTF8.self)
+    var writer = JSONWriter()
+    writer.openArray()
+    for column in columns {
+      writer.openArray()
+      writer.string(column.name)
+      writer.string(column.type)
+      writer.closeArray()
+    }
+    writer.closeArray()
+    return String(decoding: writer.bytes, as: UTF8.self)
   }
 }
 

@@ -217,6 +217,9 @@ extension Catalog {
     FROM lake_partitions p JOIN lake_files f ON f.bucket = p.bucket AND f.key = p.key
     GROUP BY p.bucket, p.dataset, p.name, p.value IS NULL, ifnull(p.value, '');
 
+    -- Schemas were written by JSONEncoder, which escapes '/'; JSONWriter writes it bare.
+    UPDATE lake_files SET schema = replace(schema, '\\/', '/') WHERE schema LIKE '%\\/%' ESCAPE '!';
+
     INSERT INTO lake_schemas (bucket, dataset, schema, files)
     SELECT bucket, dataset, schema, count(*) FROM lake_files WHERE schema IS NOT NULL
     GROUP BY bucket, dataset, schema;

@@ -63,12 +63,14 @@ final class LakeIndexer: Sendable {
     var failures = 0
     while true {
       let seen = commits.current
-      let worked: Bool
+      let applied: Int
+      let full: Int
       do {
         guard let store = reference.store, !store.isClosedNow, stopping.current == 0 else {
           return
         }
-        worked = try store.indexNextBatch()
+        full = max(1, store.options.indexBatch)
+        applied = try store.indexNextBatch()
         failures = 0
       } catch {
         if stopping.current != 0 || reference.store?.isClosedNow != false { return }
@@ -78,13 +80,15 @@ final class LakeIndexer: Sendable {
         _ = stopping.wait(above: 0, timeout: min(Double(failures), 30))
         continue
       }
-      if !worked {
-        // Wakes on the next commit, or when stopping (the gate's close ends every wait);
-        // then lets the commits that follow gather for `delay`, so that under a stream of
-        // writes the indexer applies them in batches instead of one transaction each.
-        waitForCommit(after: seen, commits: commits)
-        _ = stopping.wait(above: 0, timeout: delay)
-      }
+      // A full batch means more are waiting: the next one follows at once. Otherwise the
+      // commits that follow gather for `delay` first (after waiting for the next commit
+      // when none was left), so that under a stream of writes every index transaction
+      // carries `delay`'s worth of changes, instead of the few that arrived while the last
+      // batch was applied: each transaction rewrites the pages it touches, so its cost
+      // hardly grows with its size.
+      if applied >= full { continue }
+      if applied == 0 { waitForCommit(after: seen, commits: commits) }
+      _ = stopping.wait(above: 0, timeout: delay)
     }
   }
 

@@ -31,11 +31,13 @@ extension LakeStore {
     return indexer.progress.wait(reaching: target, timeout: timeout) { isClosedNow }
   }
 
-  /// Applies the next batch of changes to the index; false when there was none.
-  func indexNextBatch() throws(LakeError) -> Bool {
+  /// Applies the next batch of changes to the index; returns how many changes it read (0
+  /// when there was none).
+  @discardableResult
+  func indexNextBatch() throws(LakeError) -> Int {
     let position = try catalog.indexedSequence()
     let changes = try catalog.changes(after: position, limit: max(1, options.indexBatch))
-    guard let lastChange = changes.last else { return false }
+    guard let lastChange = changes.last else { return 0 }
     let last = lastChange.sequence
     // Only each key's last change in the batch matters: earlier ones are superseded.
     var latest: [String: [String: PendingChange]] = [:]
@@ -47,7 +49,7 @@ extension LakeStore {
     try catalog.applyIndex(work, through: lastChange)
     duckLake?.indexed(changes, through: last)
     indexer?.progress.advance(to: last)
-    return true
+    return changes.count
   }
 
   private func indexWork(for change: PendingChange) throws(LakeError) -> IndexWork {
