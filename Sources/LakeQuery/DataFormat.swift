@@ -120,6 +120,7 @@ struct TextSample {
   init?(_ bytes: [UInt8], complete: Bool) {
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+    guard !body.contains(0) else { return nil }  // binary, wherever in the sample
     var split: [ArraySlice<UInt8>] = []
     var start = body.startIndex
     while split.count < Self.maxLines, let end = body[start...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -132,7 +133,7 @@ struct TextSample {
     // One check over all the kept lines is a check of each (no UTF-8 sequence spans a LF).
     if let last = split.last {
       let kept = body[body.startIndex..<last.endIndex]
-      guard !kept.contains(0), String(validating: kept, as: UTF8.self) != nil else { return nil }
+      guard String(validating: kept, as: UTF8.self) != nil else { return nil }
     }
     lines = split.compactMap { line in
       let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
