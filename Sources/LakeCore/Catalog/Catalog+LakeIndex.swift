@@ -91,22 +91,38 @@ extension Catalog {
   /// Applies `work` and moves the index's position to `sequence`, in one transaction that
   /// waits for no fsync (after a crash the indexer redoes the lost tail: every item is
   /// idempotent).
+  ///
+  /// Each key's current version is read first, in a short read transaction of its own: the
+  /// index transaction never reads the catalog, so it never holds a catalog snapshot that
+  /// would keep the catalog's checkpoints from resetting its WAL (with such a reader every
+  /// commit past the checkpoint threshold ran a checkpoint that could not finish, and PUTs
+  /// slowed by a quarter). A version read here that a write then replaces is recorded
+  /// anyway, and the replacing change, which comes after `last`, records the new one.
   func applyIndex(_ work: [IndexWork], through last: PendingChange) throws(LakeError) {
     let sequence = last.sequence
-    try writeIndex { (connection) throws(LakeError) in
-      var totals = IndexTotals()
-      for item in work {
+    let current = try read { (connection) throws(LakeError) -> [Int64?] in
+      try connection.update("BEGIN")
+      defer { try? connection.update("COMMIT") }
+      return try work.map { (item) throws(LakeError) -> Int64? in
         switch item {
         case .record(let file):
-          let current = try Self.objectSequence(bucket: file.bucket, key: file.key, on: connection)
+          try Self.objectSequence(bucket: file.bucket, key: file.key, on: connection)
+        case .remove(let bucket, let key):
+          try Self.objectSequence(bucket: bucket, key: key, on: connection)
+        }
+      }
+    }
+    try writeIndex { (connection) throws(LakeError) in
+      var totals = IndexTotals()
+      for (item, current) in zip(work, current) {
+        switch item {
+        case .record(let file):
           guard current == file.sequence else { continue }  // a later change will cover it
           try Self.removeIndexRows(
             bucket: file.bucket, key: file.key, totals: &totals, on: connection)
           try Self.insertIndexRows(file, totals: &totals, on: connection)
         case .remove(let bucket, let key):
-          guard try Self.objectSequence(bucket: bucket, key: key, on: connection) == nil else {
-            continue
-          }
+          guard current == nil else { continue }
           try Self.removeIndexRows(bucket: bucket, key: key, totals: &totals, on: connection)
         }
       }
