@@ -11,14 +11,32 @@ public enum Maintenance {
   /// crash recovery first, so interrupted writes are settled before the check.
   public static func fsck(
     configuration: ServerConfiguration, repair: Bool, adopt: Bool = false,
-    statistics: Bool = false, logger: Logger, output: (String) -> Void
+    statistics: Bool = false, logger: Logger, output: (String) -> Void,
+    status: @escaping (String) -> Void = { _ in }
   ) throws -> Int {
     let options = FsckOptions(repair: repair, adopt: adopt, statistics: statistics)
     let store = try LakeStore(
       dataDirectory: configuration.dataDirectory, options: storeOptions(configuration),
       logger: logger)
     defer { store.close() }
-    let summary = try store.fsck(options) { finding in
+    let start = Date()
+    var last = start
+    let summary = try store.fsck(
+      options,
+      progress: { totals in
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 1 else { return }
+        last = now
+        var line =
+          "fsck: \(totals.objectsChecked) catalog rows, \(totals.filesChecked) files checked"
+        if options.adopt { line += ", \(totals.adopted) adopted" }
+        if options.statistics { line += ", \(totals.statisticsChecked) statistics compared" }
+        let rate =
+          Double(totals.objectsChecked + totals.filesChecked)
+          / max(now.timeIntervalSince(start), 0.001)
+        status(line + " (\(Int(rate))/s)")
+      }
+    ) { finding in
       output(describe(finding))
     }
     var line =

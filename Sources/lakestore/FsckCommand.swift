@@ -39,8 +39,7 @@ struct FsckCommand: ParsableCommand {
     do {
       let unfixed = try Maintenance.fsck(
         configuration: configuration, repair: repair, adopt: adopt, statistics: statistics,
-        logger: logger
-      ) { line in say(line) }
+        logger: logger, output: { line in say(line) }, status: { line in complain(line) })
       if !repair && unfixed > 0 { throw ExitCode(1) }
     } catch let exit as ExitCode {
       throw exit

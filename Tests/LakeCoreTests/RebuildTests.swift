@@ -79,6 +79,10 @@ final class RebuildTests: XCTestCase {
         )))
     XCTAssertEqual(summary.adopted, objects.count)
 
+    XCTAssertGreaterThan(
+      try store.changes(bucket: "lake", after: 0, limit: 1).first?.sequence ?? 0,
+      Milliseconds.now() * 1000 - 60_000_000,
+      "sequence numbers go on above any the lost catalog gave out")
     XCTAssertEqual(try store.listBuckets().map(\.name), ["empty", "lake"])
     XCTAssertEqual(try listAll(store, "lake").map(\.name), objects.keys.sorted())
     for (key, text) in objects {

@@ -45,3 +45,21 @@ extension Catalog {
     try stage { (_) throws(LakeError) in }.1
   }
 }
+
+extension Catalog {
+  /// Makes every later change's sequence number greater than `floor` (it is only ever
+  /// raised): a rebuilt catalog must not give out numbers the lost one gave out, or a
+  /// change-feed consumer that stored its position would miss changes.
+  func raiseChangeSequence(above floor: Int64) throws(LakeError) {
+    try write { (connection) throws(LakeError) in
+      let current = try connection.scalar(
+        "SELECT max(seq) FROM sqlite_sequence WHERE name = 'changes'")
+      if let current, current >= floor { return }
+      try connection.update("DELETE FROM sqlite_sequence WHERE name = 'changes'")
+      try connection.update("INSERT INTO sqlite_sequence (name, seq) VALUES ('changes', ?1)") {
+        (statement) throws(LakeError) in
+        try statement.bind(1, floor)
+      }
+    }
+  }
+}

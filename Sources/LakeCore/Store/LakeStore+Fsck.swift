@@ -18,11 +18,14 @@ extension LakeStore {
   ///
   /// Safe beside live traffic: each suspect is re-checked under its key's lock before it is
   /// reported or repaired. `report` is called on the calling thread as findings are made.
-  /// Empty directories are left alone. Adopted rows are durable when this returns. Throws
-  /// `.catalog` or `.io` when it cannot go on.
-  public func fsck(_ options: FsckOptions, report: (FsckFinding) -> Void) throws(LakeError)
-    -> FsckSummary
-  {
+  /// Empty directories are left alone. Adopted rows are durable when this returns.
+  /// `progress` gets the running totals every 1,024 files and after every batch of rows
+  /// (for a progress line), on the calling thread. Throws `.catalog` or `.io` when it cannot
+  /// go on.
+  public func fsck(
+    _ options: FsckOptions, progress: @escaping (FsckSummary) -> Void = { _ in },
+    report: (FsckFinding) -> Void
+  ) throws(LakeError) -> FsckSummary {
     try checkOpen()
     var summary = FsckSummary()
     summary.pendingIntents = try catalog.intents().count
@@ -32,12 +35,13 @@ extension LakeStore {
       if case .adopted = finding.repair { summary.adopted += 1 }
       report(finding)
     }
-    try checkRows(repair: options.repair, summary: &summary, record: record)
-    let run = FsckRun(options: options)
+    try checkRows(repair: options.repair, summary: &summary, record: record, progress: progress)
+    let run = FsckRun(options: options, progress: progress)
     try checkFiles(run, summary: &summary, record: record)
     if summary.adopted > 0 { try awaitCatalogDurable() }
     if options.statistics {
-      try checkStatistics(repair: options.repair, summary: &summary, record: record)
+      try checkStatistics(
+        repair: options.repair, summary: &summary, record: record, progress: progress)
     }
     logger.info(
       "fsck finished",
@@ -56,14 +60,16 @@ extension LakeStore {
 
   typealias FsckRecorder = (FsckFinding, inout FsckSummary) -> Void
 
-  private func checkRows(repair: Bool, summary: inout FsckSummary, record: FsckRecorder)
-    throws(LakeError)
-  {
+  private func checkRows(
+    repair: Bool, summary: inout FsckSummary, record: FsckRecorder,
+    progress: (FsckSummary) -> Void
+  ) throws(LakeError) {
     var position: (bucket: String, key: String)?
     while true {
       let rows = try catalog.objects(after: position, limit: 512)
       guard let last = rows.last else { return }
       position = (last.bucket, last.key)
+      defer { progress(summary) }
       for row in rows {
         summary.objectsChecked += 1
         guard problem(with: row) != nil else { continue }

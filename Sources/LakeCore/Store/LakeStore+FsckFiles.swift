@@ -1,11 +1,14 @@
 /// The settings of one `fsck` walk, and how many adoptions wait for a catalog fsync.
 final class FsckRun {
   let options: FsckOptions
+  /// Gets the running totals now and then.
+  let progress: (FsckSummary) -> Void
   /// Adopted rows committed since the last wait for the catalog's disk.
   var unsynced = 0
 
-  init(options: FsckOptions) {
+  init(options: FsckOptions, progress: @escaping (FsckSummary) -> Void) {
     self.options = options
+    self.progress = progress
   }
 
   var repair: Bool { options.repair }
@@ -62,6 +65,7 @@ extension LakeStore {
         continue
       }
       summary.filesChecked += 1
+      if summary.filesChecked % 1024 == 0 { run.progress(summary) }
       let file = FsckFile(directory: directory, name: name, path: display, bucket: bucket)
       if let finding = try checkFile(file, kind: entry.kind, run) {
         record(finding, &summary)

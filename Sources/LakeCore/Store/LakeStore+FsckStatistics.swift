@@ -9,14 +9,16 @@ extension LakeStore {
   /// fresh examination in place of the record (and has the bucket's DuckLake view redo the
   /// dataset). Versions the indexer has not reached yet are counted in
   /// `FsckSummary.statisticsPending`. Streams the catalog 256 rows at a time.
-  func checkStatistics(repair: Bool, summary: inout FsckSummary, record: FsckRecorder)
-    throws(LakeError)
-  {
+  func checkStatistics(
+    repair: Bool, summary: inout FsckSummary, record: FsckRecorder,
+    progress: (FsckSummary) -> Void
+  ) throws(LakeError) {
     var position: (bucket: String, key: String)?
     while true {
       let rows = try catalog.objects(after: position, limit: 256)
       guard let last = rows.last else { return }
       position = (last.bucket, last.key)
+      defer { progress(summary) }
       let indexed = try catalog.indexedSequence()
       for row in rows {
         guard let recorded = try indexRecord(of: row, indexed: indexed) else {
