@@ -35,10 +35,8 @@ public enum Maintenance {
           Double(totals.objectsChecked + totals.filesChecked)
           / max(now.timeIntervalSince(start), 0.001)
         status(line + " (\(Int(rate))/s)")
-      }
-    ) { finding in
-      output(describe(finding))
-    }
+      },
+      report: { finding in output(describe(finding)) })
     var line =
       "checked \(summary.objectsChecked) catalog rows and \(summary.filesChecked) files: "
       + "\(summary.problems) problem(s), \(summary.repaired) repaired"
