@@ -9,7 +9,7 @@ struct ImportCommand: ParsableCommand {
 
     static func help(for value: How) -> ArgumentHelp? {
       switch value {
-      case .copy: "Copy each file into the store, as a PUT writes it (the default)."
+      case .copy: "Copy each file into the store, as a PUT writes it."
       case .move:
         ArgumentHelp(
           "Move each file into the bucket directory (a hard link, then the old name is "
