@@ -104,16 +104,17 @@ extension LakeStore {
         problem = .unadoptableFile(path: file.path, reason: reason)
       }
     }
+    let found = problem
     let confirm = { () throws(LakeError) -> FsckFinding? in
       if kind == .regularFile, try self.isAccountedFor(file.path) { return nil }
-      guard run.repair else { return FsckFinding(problem: problem, repair: .none) }
+      guard run.repair else { return FsckFinding(problem: found, repair: .none) }
       do throws(LakeError) {
         let moved = try self.moveToLostAndFound(file)
-        return FsckFinding(problem: problem, repair: .movedTo(moved))
+        return FsckFinding(problem: found, repair: .movedTo(moved))
       } catch {
         self.logger.info(
           "fsck could not move an entry", metadata: ["path": "\(file.path)", "error": "\(error)"])
-        return FsckFinding(problem: problem, repair: .none)
+        return FsckFinding(problem: found, repair: .none)
       }
     }
     guard let bucket = file.bucket, let key else { return try confirm() }
@@ -126,7 +127,13 @@ extension LakeStore {
   private func adoptOrphan(bucket: String, key: String, _ run: FsckRun) throws(LakeError)
     -> AdoptionResult
   {
-    let (result, _) = try stageAdoption(bucket: bucket, key: key)
+    let result: AdoptionResult
+    do throws(LakeError) {
+      result = try stageAdoption(bucket: bucket, key: key).result
+    } catch {
+      guard case .noSuchBucket = error else { throw error }
+      return .refused("the bucket was deleted meanwhile")
+    }
     if case .adopted = result {
       run.unsynced += 1
       if run.unsynced >= 1024 {

@@ -56,6 +56,11 @@ extension LakeStore {
     report(.movedAside(aside))
     let store = try LakeStore(layout: layout, options: options, logger: logger)
     do throws(LakeError) {
+      // The lost catalog's sequence numbers are unknown; the new ones start at the time in
+      // microseconds, above any it can have reached (which would take a million changes a
+      // second since its own start).
+      let (floor, overflow) = Milliseconds.now().multipliedReportingOverflow(by: 1000)
+      try store.catalog.raiseChangeSequence(above: overflow ? Int64.max / 2 : floor)
       try store.createBucketRows(report: report)
       let summary = try store.fsck(FsckOptions(repair: true, adopt: true)) { finding in
         report(.finding(finding))
