@@ -5,21 +5,60 @@ import Logging
 
 /// Offline administration verbs of the `lakestore` binary.
 public enum Maintenance {
-  /// Runs fsck over `dataDirectory`, handing one human-readable line per finding and a summary
-  /// to `output`. Returns the number of problems found. Opening the store runs crash recovery
-  /// first, so interrupted writes are settled before the check.
+  /// Runs fsck over the configuration's data directory (see ``LakeStore/fsck(_:report:)``),
+  /// handing one human-readable line per finding and a summary to `output`. Returns how many
+  /// problems were found and not fixed (neither repaired nor adopted). Opening the store runs
+  /// crash recovery first, so interrupted writes are settled before the check.
   public static func fsck(
-    dataDirectory: String, repair: Bool, logger: Logger, output: (String) -> Void
+    configuration: ServerConfiguration, repair: Bool, adopt: Bool = false,
+    statistics: Bool = false, logger: Logger, output: (String) -> Void,
+    status: @escaping (String) -> Void = { _ in }
   ) throws -> Int {
-    let store = try LakeStore(dataDirectory: dataDirectory, logger: logger)
+    let options = FsckOptions(repair: repair, adopt: adopt, statistics: statistics)
+    let store = try LakeStore(
+      dataDirectory: configuration.dataDirectory, options: storeOptions(configuration),
+      logger: logger)
     defer { store.close() }
-    let summary = try store.fsck(repair: repair) { finding in
-      output(describe(finding))
-    }
-    output(
+    let start = Date()
+    var last = start
+    let summary = try store.fsck(
+      options,
+      progress: { totals in
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 1 else { return }
+        last = now
+        var line =
+          "fsck: \(totals.objectsChecked) catalog rows, \(totals.filesChecked) files checked"
+        if options.adopt { line += ", \(totals.adopted) adopted" }
+        if options.statistics { line += ", \(totals.statisticsChecked) statistics compared" }
+        let rate =
+          Double(totals.objectsChecked + totals.filesChecked)
+          / max(now.timeIntervalSince(start), 0.001)
+        status(line + " (\(Int(rate))/s)")
+      },
+      report: { finding in output(describe(finding)) })
+    var line =
       "checked \(summary.objectsChecked) catalog rows and \(summary.filesChecked) files: "
-        + "\(summary.problems) problem(s), \(summary.repaired) repaired")
-    return summary.problems
+      + "\(summary.problems) problem(s), \(summary.repaired) repaired"
+    if options.adopt { line += ", \(summary.adopted) file(s) adopted" }
+    if options.statistics {
+      line +=
+        "; statistics of \(summary.statisticsChecked) object(s) compared, "
+        + "\(summary.statisticsPending) not indexed yet"
+    }
+    output(line)
+    return summary.problems - summary.repaired
+  }
+
+  /// The store settings of the server's configuration that offline verbs must share with it
+  /// (the key length limit, the free-space reserve, the indexer's settings).
+  public static func storeOptions(_ configuration: ServerConfiguration) -> StoreOptions {
+    var options = StoreOptions()
+    options.maxKeyBytes = configuration.maxKeyBytes
+    options.minFreeBytes = configuration.minFreeBytes
+    options.indexing = configuration.catalogIndex
+    options.indexNice = Int32(configuration.catalogIndexNice)
+    return options
   }
 
   /// Lists (and with `abort`, aborts) the multipart uploads initiated at least
@@ -87,11 +126,18 @@ public enum Maintenance {
       problem = "unexpected entry (not a regular file or not UTF-8): \(path)"
     case .unknownTopLevelEntry(let name):
       problem = "unknown entry at the top of the data directory: \(name)"
+    case .unadoptableFile(let path, let reason):
+      problem = "file without catalog row, not adopted: \(path) (\(reason))"
+    case .statisticsMismatch(let bucket, let key, let detail):
+      problem = "statistics differ from the file: \(bucket)/\(key): \(detail)"
     }
     switch finding.repair {
     case .none: return problem
     case .deletedRow: return problem + " -> catalog row removed"
     case .movedTo(let path): return problem + " -> moved to \(path)"
+    case .adopted(let bucket, let key, let etag):
+      return problem + " -> adopted as \(bucket)/\(key) (ETag \(etag))"
+    case .reindexed: return problem + " -> index record rewritten"
     }
   }
 }

@@ -48,15 +48,18 @@ extension Catalog {
     }
   }
 
-  /// Inserts or replaces the object row, logging a `put` change; returns the row with its new
-  /// sequence number. Call inside a write.
+  /// Inserts or replaces the object row, logging a `put` change at `changedAt` milliseconds
+  /// (the row's modification time when nil); returns the row with its new sequence number.
+  /// Call inside a write.
   static func upsertObject(
-    _ info: ObjectInfo, parts: PartLayout? = nil, on connection: SQLiteConnection
+    _ info: ObjectInfo, parts: PartLayout? = nil, changedAt: Int64? = nil,
+    on connection: SQLiteConnection
   ) throws(LakeError) -> ObjectInfo {
     var info = info
     info.sequence = try recordChange(
       bucket: info.bucket, key: info.key, op: "put", size: info.size, etag: info.etag,
-      at: Int64((info.lastModified.timeIntervalSince1970 * 1000).rounded()), on: connection)
+      at: changedAt ?? Int64((info.lastModified.timeIntervalSince1970 * 1000).rounded()),
+      on: connection)
     try connection.update(
       """
       INSERT OR REPLACE INTO objects (bucket, \(objectColumns), part_sizes, part_checksums)

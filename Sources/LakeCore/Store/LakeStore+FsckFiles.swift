@@ -1,7 +1,23 @@
+/// The settings of one `fsck` walk, and how many adoptions wait for a catalog fsync.
+final class FsckRun {
+  let options: FsckOptions
+  /// Gets the running totals now and then.
+  let progress: (FsckSummary) -> Void
+  /// Adopted rows committed since the last wait for the catalog's disk.
+  var unsynced = 0
+
+  init(options: FsckOptions, progress: @escaping (FsckSummary) -> Void) {
+    self.options = options
+    self.progress = progress
+  }
+
+  var repair: Bool { options.repair }
+}
+
 extension LakeStore {
   /// Phase 2 of `fsck`: walks bucket directories and the overflow area with directory
   /// iterators (one open directory per level, nothing listed in memory).
-  func checkFiles(repair: Bool, summary: inout FsckSummary, record: FsckRecorder)
+  func checkFiles(_ run: FsckRun, summary: inout FsckSummary, record: FsckRecorder)
     throws(LakeError)
   {
     let buckets = Set(try catalog.buckets().map(\.name))
@@ -20,20 +36,19 @@ extension LakeStore {
         record(FsckFinding(problem: .unknownTopLevelEntry(name: name), repair: .none), &summary)
         continue
       }
-      try walk(
-        directory, path: name, bucket: name, repair: repair, summary: &summary, record: record)
+      try walk(directory, path: name, bucket: name, run, summary: &summary, record: record)
     }
     try walk(
       try iterator(layout.overflow, String(DataLayout.overflowPrefix.dropLast())),
-      path: String(DataLayout.overflowPrefix.dropLast()), bucket: nil,
-      repair: repair, summary: &summary, record: record)
+      path: String(DataLayout.overflowPrefix.dropLast()), bucket: nil, run,
+      summary: &summary, record: record)
   }
 
   /// Checks every entry below the directory `entries` iterates, whose path relative to the
   /// data directory is `path`. `bucket` is set inside a bucket directory (keys map to paths
   /// there). Holds one descriptor per level of depth.
   private func walk(
-    _ entries: DirectoryIterator, path: String, bucket: String?, repair: Bool,
+    _ entries: DirectoryIterator, path: String, bucket: String?, _ run: FsckRun,
     summary: inout FsckSummary, record: FsckRecorder
   ) throws(LakeError) {
     let directory = entries.descriptor
@@ -46,13 +61,13 @@ extension LakeStore {
       }
       if entry.kind == .directory {
         guard let child = try? DirectoryIterator(opening: name, in: directory) else { continue }
-        try walk(
-          child, path: display, bucket: bucket, repair: repair, summary: &summary, record: record)
+        try walk(child, path: display, bucket: bucket, run, summary: &summary, record: record)
         continue
       }
       summary.filesChecked += 1
+      if summary.filesChecked % 1024 == 0 { run.progress(summary) }
       let file = FsckFile(directory: directory, name: name, path: display, bucket: bucket)
-      if let finding = try checkFile(file, kind: entry.kind, repair: repair) {
+      if let finding = try checkFile(file, kind: entry.kind, run) {
         record(finding, &summary)
       }
     }
@@ -66,29 +81,67 @@ extension LakeStore {
     var bucket: String?
   }
 
-  /// Reports (and repairs) an entry no row or intent accounts for; nil if it is fine.
-  private func checkFile(_ file: FsckFile, kind: DirectoryIterator.Kind, repair: Bool)
+  /// Reports (adopts, or repairs) an entry no row or intent accounts for; nil if it is fine.
+  private func checkFile(_ file: FsckFile, kind: DirectoryIterator.Kind, _ run: FsckRun)
     throws(LakeError) -> FsckFinding?
   {
     if kind == .regularFile, try isAccountedFor(file.path) { return nil }
+    var problem: FsckProblem =
+      kind == .regularFile ? .orphanFile(path: file.path) : .unexpectedEntry(path: file.path)
+    let key = file.bucket.map { bucket in
+      String(decoding: file.path.utf8.dropFirst(bucket.utf8.count + 1), as: UTF8.self)
+    }
+    if run.options.adopt, kind == .regularFile, let bucket = file.bucket, let key {
+      switch try adoptOrphan(bucket: bucket, key: key, run) {
+      case .adopted(let info):
+        return FsckFinding(
+          problem: problem, repair: .adopted(bucket: bucket, key: key, etag: info.etag))
+      case .exists(let row):
+        if row.storagePath == file.path { return nil }  // a write registered it meanwhile
+        problem = .unadoptableFile(
+          path: file.path, reason: "the key already has an object, stored at \(row.storagePath)")
+      case .refused(let reason):
+        problem = .unadoptableFile(path: file.path, reason: reason)
+      }
+    }
+    let found = problem
     let confirm = { () throws(LakeError) -> FsckFinding? in
       if kind == .regularFile, try self.isAccountedFor(file.path) { return nil }
-      let problem: FsckProblem =
-        kind == .regularFile ? .orphanFile(path: file.path) : .unexpectedEntry(path: file.path)
-      guard repair else { return FsckFinding(problem: problem, repair: .none) }
+      guard run.repair else { return FsckFinding(problem: found, repair: .none) }
       do throws(LakeError) {
         let moved = try self.moveToLostAndFound(file)
-        return FsckFinding(problem: problem, repair: .movedTo(moved))
+        return FsckFinding(problem: found, repair: .movedTo(moved))
       } catch {
         self.logger.info(
           "fsck could not move an entry", metadata: ["path": "\(file.path)", "error": "\(error)"])
-        return FsckFinding(problem: problem, repair: .none)
+        return FsckFinding(problem: found, repair: .none)
       }
     }
-    guard let bucket = file.bucket else { return try confirm() }
+    guard let bucket = file.bucket, let key else { return try confirm() }
     // A plain path is only ever written under its key's lock: hold it to re-check and move.
-    let key = String(decoding: file.path.utf8.dropFirst(bucket.utf8.count + 1), as: UTF8.self)
     return try keyLocks.stripe(bucket: bucket, key: key).withLock(confirm)
+  }
+
+  /// Adopts an orphan found by the walk; every 1,024 adoptions waits for the catalog's disk
+  /// (the rest is awaited when the walk ends).
+  private func adoptOrphan(bucket: String, key: String, _ run: FsckRun) throws(LakeError)
+    -> AdoptionResult
+  {
+    let result: AdoptionResult
+    do throws(LakeError) {
+      result = try stageAdoption(bucket: bucket, key: key).result
+    } catch {
+      guard case .noSuchBucket = error else { throw error }
+      return .refused("the bucket was deleted meanwhile")
+    }
+    if case .adopted = result {
+      run.unsynced += 1
+      if run.unsynced >= 1024 {
+        try awaitCatalogDurable()
+        run.unsynced = 0
+      }
+    }
+    return result
   }
 
   /// Whether a row or an in-flight intent owns `path`. Rows are asked again after intents:

@@ -40,12 +40,19 @@ public final class LakeStore: Sendable {
   ///
   /// Throws `.io` when the directory cannot be created or is in use by another store, and
   /// `.catalog` when the catalog cannot be opened or migrated.
-  public init(dataDirectory: String, options: StoreOptions = StoreOptions(), logger: Logger)
-    throws(LakeError)
-  {
+  public convenience init(
+    dataDirectory: String, options: StoreOptions = StoreOptions(), logger: Logger
+  ) throws(LakeError) {
+    try self.init(layout: try DataLayout(rootPath: dataDirectory), options: options, logger: logger)
+  }
+
+  /// Opens the store on a layout whose directory lock is already held (see
+  /// ``init(dataDirectory:options:logger:)``).
+  init(layout: DataLayout, options: StoreOptions, logger: Logger) throws(LakeError) {
+    let dataDirectory = layout.rootPath
     self.options = options
     self.logger = logger
-    layout = try DataLayout(rootPath: dataDirectory)
+    self.layout = layout
     catalog = try Catalog(
       path: layout.catalogPath, indexPath: layout.indexPath, options: options, logger: logger)
     keyLocks = KeyLockTable(count: options.keyLockStripes)
