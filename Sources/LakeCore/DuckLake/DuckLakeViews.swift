@@ -205,12 +205,21 @@ final class DuckLakeViews: Sendable {
           "changes": "\(result.changes.joined(separator: ","))",
         ])
     }
-    for (dataset, exclusion) in result.newlyExcluded {
+    // Each file left out is logged once, up to a few per pass; the rest are counted (a
+    // bulk import of many unfit files must not flood the log: lakestore_excluded has all).
+    for (dataset, exclusion) in result.newlyExcluded.prefix(Self.exclusionsLogged) {
       logger.info(
         "ducklake: a Parquet file is left out of the view",
         metadata: [
           "bucket": "\(bucket)", "dataset": "\(dataset)", "key": "\(exclusion.key)",
           "reason": "\(exclusion.reason)",
+        ])
+    }
+    if result.newlyExcluded.count > Self.exclusionsLogged {
+      logger.info(
+        "ducklake: more Parquet files are left out of the view (see lakestore_excluded)",
+        metadata: [
+          "bucket": "\(bucket)", "files": "\(result.newlyExcluded.count - Self.exclusionsLogged)",
         ])
     }
     if result.droppedTable, wanted != nil {
@@ -219,6 +228,9 @@ final class DuckLakeViews: Sendable {
     }
     return source.indexed
   }
+
+  /// The most files left out that one pass logs one by one.
+  static let exclusionsLogged = 20
 
   /// The open catalog file of `bucket`, opened (created or rebuilt) on first use.
   private func file(for bucket: String) throws(LakeError) -> DuckLakeCatalogFile {
