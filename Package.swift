@@ -97,7 +97,7 @@ let package = Package(
     .executableTarget(
       name: "lakebench",
       dependencies: [
-        "LakeS3", "CLakeChecksum",
+        "LakeS3", "LakeQuery", "CLakeChecksum",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
