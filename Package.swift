@@ -27,6 +27,11 @@ let package = Package(
       name: "CSQLite",
       providers: [.apt(["libsqlite3-dev"])]
     ),
+    // zlib (apt zlib1g-dev): the indexer inflates gzip-compressed CSV and JSON lines.
+    .systemLibrary(
+      name: "CZlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
     .target(
       name: "LakeCore",
       dependencies: [
@@ -46,7 +51,7 @@ let package = Package(
     .target(name: "LakeTOML"),
     // The data-lake query model shared by the server, LakeClient and lakectl: datasets and
     // Hive partition values from keys, typed partition values, formats from content.
-    .target(name: "LakeQuery", dependencies: ["LakeS3"]),
+    .target(name: "LakeQuery", dependencies: ["LakeS3", "CZlib"]),
     // The Swift client library: URLSession (FoundationNetworking), SigV4 and the S3 documents
     // of LakeS3; nothing of the server.
     .target(
@@ -92,14 +97,14 @@ let package = Package(
     .executableTarget(
       name: "lakebench",
       dependencies: [
-        "LakeS3", "CLakeChecksum",
+        "LakeS3", "LakeQuery", "CLakeChecksum",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "LakeHTTPTests", dependencies: ["LakeHTTP", "CLakeSystem"]),
-    .testTarget(name: "LakeCoreTests", dependencies: ["LakeCore"]),
+    .testTarget(name: "LakeCoreTests", dependencies: ["LakeCore", "CZlib"]),
     .testTarget(name: "LakeS3Tests", dependencies: ["LakeS3"]),
-    .testTarget(name: "LakeQueryTests", dependencies: ["LakeQuery"]),
+    .testTarget(name: "LakeQueryTests", dependencies: ["LakeQuery", "CZlib"]),
     .testTarget(name: "LakeServerTests", dependencies: ["LakeServer", "LakeS3"]),
     .testTarget(
       name: "LakeClientTests",
@@ -115,6 +120,6 @@ if Context.environment["LAKESTORE_FUZZ"] == "1" {
   package.targets.append(
     .executableTarget(
       name: "LakeFuzz",
-      dependencies: ["LakeHTTP", "LakeS3", "LakeCore", "LakeServer", "LakeQuery"]
+      dependencies: ["LakeHTTP", "LakeS3", "LakeCore", "LakeServer", "LakeQuery", "CZlib"]
     ))
 }

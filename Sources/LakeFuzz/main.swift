@@ -28,6 +28,7 @@ let allTargets: [FuzzTarget] = [
   textTableTarget,
   lakeQueryTarget,
   parquetFooterTarget,
+  gzipTarget,
 ]
 
 @_silgen_name("LLVMFuzzerRunDriver")

@@ -5,7 +5,7 @@ struct LakeBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lakebench",
     abstract: "Micro-benchmarks of LakeStore library code (build with -c release).",
-    subcommands: [ChecksumsCommand.self]
+    subcommands: [ChecksumsCommand.self, ExtractCommand.self]
   )
 }
 

@@ -8,10 +8,13 @@ copies the seeds to a scratch corpus). Crash inputs worth keeping are added by h
 The signed requests use the fixed key of Sources/LakeFuzz/FuzzKeys.swift (the AWS example
 key) and its date, 2013-05-24T00:00:00Z, signed here with the same SigV4 rules.
 """
+import gzip
 import hashlib
 import hmac
 import os
+import struct
 import sys
+import zlib
 from urllib.parse import quote
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
@@ -320,6 +323,36 @@ SEEDS = {
         "etags": b"\"abc\", W/\"def\"\n0\nabc",
         "star": b"*",
     },
+}
+
+
+def gzip_member(data: bytes, level: int = 6) -> bytes:
+    """One gzip member without a name and with mtime 0, so the seeds are reproducible."""
+    return gzip.compress(data, compresslevel=level, mtime=0)
+
+
+def gzip_with_header_fields(data: bytes) -> bytes:
+    """A member whose header has every optional field: FEXTRA, FNAME, FCOMMENT and FHCRC."""
+    header = b"\x1f\x8b\x08\x1e" + struct.pack("<I", 0) + b"\x00\x03"
+    header += struct.pack("<H", 6) + b"LS\x02\x00ok" + b"part-0.csv\x00" + b"a comment\x00"
+    header += struct.pack("<H", zlib.crc32(header) & 0xFFFF)
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    body = deflate.compress(data) + deflate.flush()
+    return header + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+
+
+GZIP_CSV = b'id,amount,day,note\r\n1,10.5,2024-05-01,"a, ""quoted""\nnote"\r\n2,,2024-05-02,plain\r\n'
+GZIP_JSONL = b'{"n": 1, "s": "x", "at": "2024-05-01T10:00:00Z"}\n{"n": 2.5, "tags": [1, {"a": null}]}\n'
+SEEDS["gzip"] = {
+    "csv.gz": gzip_member(GZIP_CSV),
+    "jsonl.gz": gzip_member(GZIP_JSONL, 9),
+    "stored.gz": gzip_member(GZIP_CSV, 0),
+    "two-members.gz": gzip_member(GZIP_CSV[:40]) + gzip_member(GZIP_CSV[40:]),
+    "padded.gz": gzip_member(GZIP_JSONL) + b"\x00" * 16,
+    "header-fields.gz": gzip_with_header_fields(GZIP_CSV),
+    "truncated.gz": gzip_member(GZIP_CSV)[:-5],
+    "empty.gz": gzip_member(b""),
+    "semicolons": b"a;b\n1;2\n",
 }
 
 

@@ -169,6 +169,59 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.rows, 2)
   }
 
+  /// A gzip-compressed CSV is inflated as it streams from disk and gets its statistics; the
+  /// same file cut short is unparsed with the reason; a `.gz` of other text is unstructured.
+  func test_gzip_compressed_csv_is_indexed_and_a_truncated_one_is_unparsed() throws {
+    var text = "id,amount,day,note\n"
+    for row in 1...3_000 {
+      let note = row % 2 == 0 ? "\"a, \"\"quoted\"\" note\"" : ""
+      text += "\(row),\(row % 100).25,2024-05-\(10 + row % 20),\(note)\n"
+    }
+    let compressed = try gzipped(Array(text.utf8))
+    XCTAssertGreaterThan(compressed.count, 8192)  // read in chunks, not from the sniffed head
+    let (store, _) = try makeStore()
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "logs/day=1/part-0.csv.gz", compressed)
+    try put(store, "lake", "logs/day=2/part-0.csv.gz", Array(compressed.dropLast(1000)))
+    try put(store, "lake", "misc/notes.gz", try gzipped(Array("just words\n".utf8)))
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+
+    let file = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "logs/day=1/part-0.csv.gz"))
+    XCTAssertEqual(file.status, .indexed, "\(file)")
+    XCTAssertEqual(file.format.format, .csv)
+    XCTAssertTrue(file.format.gzip)
+    XCTAssertEqual(file.format.contentType, "application/gzip")
+    XCTAssertEqual(file.size, Int64(compressed.count))
+    XCTAssertEqual(file.rowCount, 3_000)
+    XCTAssertEqual(
+      file.columns,
+      [
+        LakeColumn(
+          name: "id", type: "integer", min: .integer(1), max: .integer(3_000), nullCount: 0),
+        LakeColumn(
+          name: "amount", type: "decimal", min: .decimal(0.25), max: .decimal(99.25), nullCount: 0),
+        LakeColumn(
+          name: "day", type: "date", min: PartitionType.date.parse("2024-05-10"),
+          max: PartitionType.date.parse("2024-05-29"), nullCount: 0),
+        LakeColumn(
+          name: "note", type: "string", min: .string("a, \"quoted\" note"),
+          max: .string("a, \"quoted\" note"), nullCount: 1_500),
+      ])
+
+    let cut = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "logs/day=2/part-0.csv.gz"))
+    XCTAssertEqual(cut.status, .unparsed)
+    XCTAssertEqual(cut.format.format, .csv)
+    XCTAssertEqual(
+      cut.reason,
+      "the gzip stream ends early: member 1 is not finished after \(compressed.count - 1000) "
+        + "compressed bytes")
+    XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.rows, 3_000)
+
+    let notes = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "misc/notes.gz"))
+    XCTAssertEqual(notes.status, .unstructured)
+    XCTAssertTrue(notes.format.gzip)
+  }
+
   /// A Parquet file written by pyarrow: schema and statistics come from its footer (the
   /// figures are pyarrow's own reading of Tests/Fixtures/parquet/typed.parquet); the same
   /// file cut short is catalogued as unparsed.

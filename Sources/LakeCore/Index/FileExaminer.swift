@@ -27,17 +27,24 @@ enum FileExaminer {
     }
     file.format = FormatGuess.detect(
       key: info.key, head: head, complete: Int64(head.count) >= info.size)
-    if file.format.format == .unstructured {
+    // A gzip stream's inner format is read from its inflated head, whatever the suffix says.
+    if file.format.format == .unstructured, !file.format.gzip {
       file.status = .unstructured
       return file
     }
     do throws(ExamineError) {
       // A file no longer than the head is read from it, without a second read.
       try readTable(opened, into: &file, whole: Int64(head.count) >= info.size ? head : nil)
-      file.status = .indexed
+      file.status = file.format.format == .unstructured ? .unstructured : .indexed
     } catch {
-      file.status = .unparsed
-      file.reason = error.reason
+      // A gzip stream that fails before its head names a table (and whose key names none)
+      // is unstructured as far as anyone can tell.
+      if file.format.format == .unstructured {
+        file.status = .unstructured
+      } else {
+        file.status = .unparsed
+        file.reason = error.reason
+      }
     }
     return file
   }
@@ -52,7 +59,8 @@ enum FileExaminer {
     _ opened: OpenedObject, into file: inout LakeFileInfo, whole: [UInt8]?
   ) throws(ExamineError) {
     if file.format.gzip {
-      throw ExamineError(reason: "gzip-compressed files are not read yet")
+      try readGzip(opened, into: &file, whole: whole)
+      return
     }
     let table: TableSummary
     switch file.format.format {
@@ -70,10 +78,47 @@ enum FileExaminer {
     case .unstructured:
       return
     }
+    record(table, in: &file)
+  }
+
+  private static func record(_ table: TableSummary, in file: inout LakeFileInfo) {
     file.rowCount = table.rowCount
     file.columns = table.columns.map {
       LakeColumn(name: $0.name, type: $0.type, min: $0.min, max: $0.max, nullCount: $0.nullCount)
     }
+  }
+
+  /// Reads a gzip-compressed file as it streams from disk: inflates it, takes the inner format
+  /// from the inflated head (`file.format` is updated, still `gzip`), and scans a table. Stops
+  /// reading as soon as the head shows no table. Memory stays bounded (``GzipTableReader``);
+  /// the inflated size is capped by ``TextStatisticsLimits/maxInflatedBytes``.
+  private static func readGzip(
+    _ opened: OpenedObject, into file: inout LakeFileInfo, whole: [UInt8]?
+  ) throws(ExamineError) {
+    let reader: GzipTableReader
+    do throws(GzipError) {
+      reader = try GzipTableReader(key: file.key)
+    } catch {
+      throw ExamineError(reason: error.message)
+    }
+    let outcome = Result { () throws(ExamineError) -> TableSummary? in
+      try readChunks(opened, whole: whole) { (chunk) throws(ExamineError) -> Bool in
+        do throws(GzipTableError) {
+          try reader.consume(chunk)
+        } catch {
+          throw ExamineError(reason: error.description)
+        }
+        return reader.isTable != false
+      }
+      if reader.isTable == false { return nil }
+      do throws(GzipTableError) {
+        return try reader.finish().table
+      } catch {
+        throw ExamineError(reason: error.description)
+      }
+    }
+    if let format = reader.format { file.format = format }
+    if let table = try outcome.get() { record(table, in: &file) }
   }
 
   /// Reads a Parquet file's footer (its last bytes only; never a data page): schema, row
@@ -123,13 +168,30 @@ enum FileExaminer {
   private static func stream<Scanner: TextTableScanner>(
     _ opened: OpenedObject, through scanner: inout Scanner, whole: [UInt8]?
   ) throws(ExamineError) -> TableSummary {
-    if let whole {
+    try readChunks(opened, whole: whole) { (chunk) throws(ExamineError) -> Bool in
       do throws(TextStatisticsError) {
-        try scanner.consume(whole[...])
-        return try scanner.finish()
+        try scanner.consume(chunk)
       } catch {
         throw ExamineError(reason: error.description)
       }
+      return true
+    }
+    do throws(TextStatisticsError) {
+      return try scanner.finish()
+    } catch {
+      throw ExamineError(reason: error.description)
+    }
+  }
+
+  /// Hands the file to `body` in 1 MiB reads (or `whole`, the file already read, at once)
+  /// until its end or until `body` returns false.
+  private static func readChunks(
+    _ opened: OpenedObject, whole: [UInt8]?,
+    _ body: (ArraySlice<UInt8>) throws(ExamineError) -> Bool
+  ) throws(ExamineError) {
+    if let whole {
+      _ = try body(whole[...])
+      return
     }
     var buffer = [UInt8](repeating: 0, count: Int(min(opened.info.size, 1 << 20)))
     var offset: Int64 = 0
@@ -144,17 +206,8 @@ enum FileExaminer {
         break
       }
       if count == 0 { break }
-      do throws(TextStatisticsError) {
-        try scanner.consume(buffer[..<count])
-      } catch {
-        throw ExamineError(reason: error.description)
-      }
+      guard try body(buffer[..<count]) else { return }
       offset += Int64(count)
-    }
-    do throws(TextStatisticsError) {
-      return try scanner.finish()
-    } catch {
-      throw ExamineError(reason: error.description)
     }
   }
 

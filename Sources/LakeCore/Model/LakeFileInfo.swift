@@ -22,7 +22,8 @@ public struct LakeFileInfo: Sendable, Equatable {
   /// The key's dataset and partition values (``DatasetPath``).
   public var path: DatasetPath
   public var size: Int64
-  /// The format detected from the first bytes (and, for gzip, the key's suffix).
+  /// The format detected from the first bytes (for gzip, from the first inflated bytes), and
+  /// the key's suffix where the bytes cannot tell.
   public var format: FormatGuess
   public var status: Status
   /// Why a structured file is `unparsed`.

@@ -64,6 +64,14 @@ public struct TextStatisticsLimits: Sendable, Hashable {
   public var maxDepth = 64
   /// The longest JSON line.
   public var maxLineBytes = 16 << 20
+  /// The most bytes a gzip-compressed file may inflate to (64 GiB); past it the file is
+  /// reported, not read further. Memory does not depend on it (inflating streams); it bounds
+  /// the time a decompression bomb can hold the indexer: deflate packs up to about 1,000
+  /// inflated bytes into one, so a 64 MiB upload could otherwise keep it busy for hours. At
+  /// the 93 MB/s of inflated CSV measured on 2 cores (Docs/performance.md) 64 GiB is about
+  /// 12 minutes of one thread (a plain 64 GiB CSV takes 10), and far above the inflated
+  /// size of ordinary gzip exports.
+  public var maxInflatedBytes: Int64 = 64 << 30
 
   public init() {}
 }
