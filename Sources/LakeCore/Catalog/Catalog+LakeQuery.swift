@@ -99,9 +99,13 @@ extension Catalog {
           after: cursor, count: max(64, limit - matches.count), on: connection)
         guard let last = keys.last else { break }
         cursor = last
-        let texts = keys.map { String(decoding: $0, as: UTF8.self) }
-        let json = (try? JSONEncoder().encode(texts)).map { String(decoding: $0, as: UTF8.self) }
-        plan.setCandidates(json ?? "[]")
+        // The candidates as a JSON array for json_each (JSONWriter: JSONEncoder cost a
+        // twentieth of a 1,000-file page).
+        var writer = JSONWriter()
+        writer.openArray()
+        for key in keys { writer.string(String(decoding: key, as: UTF8.self)) }
+        writer.closeArray()
+        plan.setCandidates(String(decoding: writer.bytes, as: UTF8.self))
         matches += try run(plan, bucket: bucket, on: connection)
       } catch {
         throw LakeQueryError("the catalog failed: \(error)")
