@@ -26,17 +26,7 @@ struct Query: AsyncParsableCommand {
 
   func run() async throws {
     let uri = try remote(location)
-    var query = LakeQuery()
-    if prefix {
-      query.prefix = uri.key
-    } else if !uri.key.isEmpty {
-      query.dataset = Self.dataset(uri.key)
-    }
-    if let filter {
-      query.filter = try Self.parsed(filter) { (text) throws(LakeQuerySyntaxError) in
-        try LakeFilter(parsing: text)
-      }
-    }
+    var query = try Self.query(uri, prefix: prefix, filter: filter)
     if let order {
       query.order = try Self.parsed(order) { (text) throws(LakeQuerySyntaxError) in
         try LakeOrder.parse(text)
@@ -60,6 +50,23 @@ struct Query: AsyncParsableCommand {
       if let limit, count >= limit { break }
     }
     if !output.json { Terminal.table(rows, rightAligned: [1, 3]) }
+  }
+
+  /// The query of `uri`'s dataset (or, with `prefix`, its key prefix; the whole bucket when
+  /// the URI names none) and the filter text.
+  static func query(_ uri: S3URI, prefix: Bool, filter: String?) throws -> LakeQuery {
+    var query = LakeQuery()
+    if prefix {
+      query.prefix = uri.key
+    } else if !uri.key.isEmpty {
+      query.dataset = dataset(uri.key)
+    }
+    if let filter {
+      query.filter = try parsed(filter) { (text) throws(LakeQuerySyntaxError) in
+        try LakeFilter(parsing: text)
+      }
+    }
+    return query
   }
 
   /// `parse(text)`, a syntax error shown with a caret under the offending token.

@@ -101,17 +101,7 @@ struct Manifest: AsyncParsableCommand {
       throw ValidationError("--format must be jsonl or csv")
     }
     let uri = try remote(location)
-    var query = LakeQuery()
-    if prefix {
-      query.prefix = uri.key
-    } else if !uri.key.isEmpty {
-      query.dataset = Query.dataset(uri.key)
-    }
-    if let filter {
-      query.filter = try Query.parsed(filter) { (text) throws(LakeQuerySyntaxError) in
-        try LakeFilter(parsing: text)
-      }
-    }
+    let query = try Query.query(uri, prefix: prefix, filter: filter)
     let handle: FileHandle
     if let output {
       guard FileManager.default.createFile(atPath: output, contents: nil) else {

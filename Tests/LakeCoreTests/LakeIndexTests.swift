@@ -438,4 +438,44 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(try reopened.lakeSchemas(bucket: "lake", dataset: "h"), schemas)
     XCTAssertEqual(try listed(reopened), ["2", "9", "10", "100", nil])
   }
+
+  /// The index is written without fsyncs; a marker from another boot (the machine went down
+  /// with the index open) has it rebuilt, a clean close removes the marker, a crash of the
+  /// process alone (same boot) keeps the index.
+  func test_an_index_left_open_across_a_reboot_is_rebuilt() throws {
+    let (store, directory) = try makeStore()
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "a/x=1/f.csv", csv)
+    try put(store, "lake", "a/x=2/f.csv", csv)
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    let marker = directory.url(".lakestore/index.db.open")
+    let boot = try XCTUnwrap(IndexOpenMarker.bootID())
+    XCTAssertEqual(
+      try String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .newlines),
+      boot)
+    store.close()
+    XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
+
+    func tamper() throws {
+      let index = try SQLiteConnection(
+        path: directory.url(".lakestore/index.db"), readOnly: false,
+        counters: CatalogCounters())
+      try index.execute("UPDATE lake_datasets SET files = 42")
+      index.close()
+    }
+    // Same boot (the process died): the index is trusted as it is.
+    try tamper()
+    try (boot + "\n").write(toFile: marker, atomically: false, encoding: .utf8)
+    var reopened = try reopen(directory)
+    XCTAssertTrue(try reopened.waitForIndex(timeout: 30))
+    XCTAssertEqual(try reopened.lakeDatasets(bucket: "lake").first?.files, 42)
+    reopened.close()
+
+    // Another boot: the index is rebuilt from the catalog and the files.
+    try "another-boot\n".write(toFile: marker, atomically: false, encoding: .utf8)
+    reopened = try reopen(directory)
+    defer { reopened.close() }
+    XCTAssertTrue(try reopened.waitForIndex(timeout: 30))
+    XCTAssertEqual(try reopened.lakeDatasets(bucket: "lake").first?.files, 2)
+  }
 }

@@ -23,7 +23,7 @@ enum FileExaminer {
       head = try read(
         opened.descriptor, at: 0, count: Int(min(Int64(FormatGuess.sniffLength), info.size)))
     } catch {
-      return unreadable(file, error)
+      return unreadable(file, error.name)
     }
     file.format = FormatGuess.detect(
       key: info.key, head: head, complete: Int64(head.count) >= info.size)
@@ -211,11 +211,11 @@ enum FileExaminer {
     }
   }
 
-  /// The record of a version whose file could not be read.
-  static func unreadable(_ file: LakeFileInfo, _ error: Errno) -> LakeFileInfo {
+  /// The record of a version whose file could not be read (`cause` says why).
+  static func unreadable(_ file: LakeFileInfo, _ cause: String) -> LakeFileInfo {
     var file = file
     file.status = .unparsed
-    file.reason = "the file could not be read: \(error.name)"
+    file.reason = "the file could not be read: \(cause)"
     return file
   }
 

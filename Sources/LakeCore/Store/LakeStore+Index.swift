@@ -68,13 +68,12 @@ extension LakeStore {
         guard let info = try catalog.object(bucket: change.bucket, key: change.key) else {
           return .remove(bucket: change.bucket, key: change.key)
         }
-        var file = LakeFileInfo(
+        let file = LakeFileInfo(
           bucket: info.bucket, key: info.key, sequence: info.sequence,
           path: DatasetPath(key: info.key), size: info.size,
           format: FormatGuess.detect(key: info.key, head: [], complete: false),
           status: .unparsed)
-        file.reason = "the file could not be read: \(error)"
-        return .record(file)
+        return .record(FileExaminer.unreadable(file, "\(error)"))
       }
     }
     defer { if opened.owner == nil { FileOps.closeDescriptor(opened.descriptor) } }
