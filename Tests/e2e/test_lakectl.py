@@ -411,14 +411,32 @@ def test_transfers_ride_out_a_server_restart(tmpdir_path, ctl):
     server restarts (same port, same data) completes, every file intact."""
     from conftest import Server, make_client
 
-    port = ctl.env["LAKESTORE_ENDPOINT"].rsplit(":", 1)[1]
+    import socket
+
+    def free_port():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
 
     class FixedPort(Server):
+        port = 0
+
         def command(self):
-            return [a if a != "127.0.0.1:0" else f"127.0.0.1:{int(port) + 1}" for a in super().command()]
+            return [a if a != "127.0.0.1:0" else f"127.0.0.1:{self.port}" for a in super().command()]
 
     data_dir = os.path.join(tmpdir_path, "restart-data")
-    srv = FixedPort(data_dir).start()
+    # The restart needs the same port, so the server gets a fixed one: a port free a moment
+    # ago, another one should something take it meanwhile (it was once port + 1 of the other
+    # server, which a client connection's own port had taken).
+    for attempt in range(5):
+        srv = FixedPort(data_dir)
+        srv.port = free_port()
+        try:
+            srv.start()
+            break
+        except RuntimeError as error:
+            if "already in use" not in str(error) or attempt == 4:
+                raise
     try:
         s3 = make_client(srv.endpoint)
         s3.create_bucket(Bucket="restart")
