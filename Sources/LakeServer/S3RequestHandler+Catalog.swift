@@ -126,9 +126,8 @@ extension S3RequestHandler {
     var writer = LakeManifestWriter(format: format)
     if format == .csv, let dataset = value("dataset") {
       // One dataset: a CSV column per partition column and per data column statistic.
-      writer.partitions =
-        try store.lakeDatasets(bucket: bucket)
-        .first { $0.name == dataset }?.partitionColumns.map(\.name) ?? []
+      writer.partitions = try store.lakePartitionColumns(bucket: bucket, dataset: dataset)
+        .map(\.name)
       writer.columns = try schemaDocument(bucket: bucket, dataset: dataset).columns.map(\.name)
     }
     let (files, next) = try queryPage(bucket, value, columns: true)

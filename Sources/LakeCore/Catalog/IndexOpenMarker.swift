@@ -57,17 +57,25 @@ enum IndexOpenMarker {
   }
 
   private static func writeDurably(_ path: String, _ text: String) throws(LakeError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-    guard fd >= 0 else { throw .io(operation: "create", path: path, errno: errno) }
-    defer { close(fd) }
-    var bytes = Array(text.utf8)
-    let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
-    guard written == bytes.count, fsync(fd) == 0 else {
-      throw .io(operation: "write", path: path, errno: errno)
+    do throws(Errno) {
+      let fd = try FileOps.open(
+        AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode: 0o644)
+      defer { FileOps.closeDescriptor(fd) }
+      var bytes = Array(text.utf8)
+      let written = bytes.withUnsafeMutableBytes { buffer in
+        Result { () throws(Errno) in try FileOps.writeAll(fd, UnsafeRawBufferPointer(buffer)) }
+      }
+      try written.get()
+      try FileOps.sync(fd)
+    } catch {
+      throw error.lakeError("write", path)
     }
-    let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY)
-    guard directory >= 0 else { return }
-    defer { close(directory) }
-    _ = fsync(directory)
+    // Its directory entry too; a marker lost with it only costs a rebuild never needed.
+    guard
+      let directory = try? FileOps.open(
+        AT_FDCWD, (path as NSString).deletingLastPathComponent, FileOps.directoryFlags)
+    else { return }
+    defer { FileOps.closeDescriptor(directory) }
+    try? FileOps.sync(directory)
   }
 }

@@ -149,14 +149,12 @@ extension LakeStore {
     number.map(String.init) ?? "unknown"
   }
 
+  /// The value as the API writes it (``TypedValue/text``), a string quoted.
   private static func describe(_ value: TypedValue?) -> String {
     switch value {
     case nil: "unknown"
-    case .integer(let number)?: String(number)
-    case .decimal(let number)?: String(number)
-    case .date(let days)?: "day \(days)"
-    case .timestamp(let micros)?: "\(micros) µs"
     case .string(let text)?: "'\(text)'"
+    case let value?: value.text
     }
   }
 }

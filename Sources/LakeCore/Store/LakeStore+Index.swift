@@ -111,6 +111,18 @@ extension LakeStore {
       bucket: bucket, dataset: dataset, column: column, after: after, limit: max(1, limit))
   }
 
+  /// The dataset's partition columns, in the order of its keys' folders (none for a dataset
+  /// the index does not know). Throws `.noSuchBucket` or `.catalog`.
+  public func lakePartitionColumns(bucket: String, dataset: String) throws(LakeError)
+    -> [PartitionColumn]
+  {
+    try checkOpen()
+    try requireBucket(bucket)
+    return try catalog.read { (connection) throws(LakeError) in
+      try Catalog.partitionColumns(bucket: bucket, dataset: dataset, on: connection)
+    }
+  }
+
   /// The distinct schemas of the dataset's structured files, most files first: more than
   /// one is schema drift. Throws `.noSuchBucket` or `.catalog`.
   public func lakeSchemas(bucket: String, dataset: String) throws(LakeError)

@@ -138,12 +138,6 @@ extension LakeJSONDocument {
   }
 }
 
-extension Array where Element: LakeJSONDocument {
-  fileprivate func write(to writer: inout JSONWriter) {
-    writer.array(self)
-  }
-}
-
 extension LakeFileDocument: LakeJSONDocument {
   public func write(to writer: inout JSONWriter) {
     writer.openObject()
@@ -152,7 +146,7 @@ extension LakeFileDocument: LakeJSONDocument {
     writer.member("sequence", sequence)
     writer.member("dataset", dataset)
     writer.key("partitions")
-    partitions.write(to: &writer)
+    writer.array(partitions)
     writer.member("format", format)
     writer.member("compression", compression)
     writer.member("contentType", contentType)
@@ -161,7 +155,7 @@ extension LakeFileDocument: LakeJSONDocument {
     writer.member("rows", rows)
     if let columns {
       writer.key("columns")
-      columns.write(to: &writer)
+      writer.array(columns)
     }
     writer.member("etag", etag)
     writer.member("modified", modified)
@@ -198,7 +192,7 @@ extension LakeDatasetDocument: LakeJSONDocument {
     writer.member("bytes", bytes)
     writer.member("rows", rows)
     writer.key("partitions")
-    partitions.write(to: &writer)
+    writer.array(partitions)
     writer.closeObject()
   }
 }
@@ -231,7 +225,7 @@ extension LakeChangesDocument: LakeJSONDocument {
   public func write(to writer: inout JSONWriter) {
     writer.openObject()
     writer.key("changes")
-    changes.write(to: &writer)
+    writer.array(changes)
     writer.member("next", next)
     writer.closeObject()
   }
@@ -241,7 +235,7 @@ extension LakeDatasetsDocument: LakeJSONDocument {
   public func write(to writer: inout JSONWriter) {
     writer.openObject()
     writer.key("datasets")
-    datasets.write(to: &writer)
+    writer.array(datasets)
     writer.closeObject()
   }
 }
@@ -250,7 +244,7 @@ extension LakeQueryResultDocument: LakeJSONDocument {
   public func write(to writer: inout JSONWriter) {
     writer.openObject()
     writer.key("files")
-    files.write(to: &writer)
+    writer.array(files)
     writer.member("next", next)
     writer.closeObject()
   }
