@@ -73,16 +73,25 @@ public enum TypedValue: Sendable, Hashable, Comparable {
 
 /// Strict parsers for the text forms partition values take.
 enum ISOText {
-  static func integer(_ text: String) -> Int64? { integer(bytes: Array(text.utf8)) }
+  static func integer(_ text: String) -> Int64? { withBytes(text, integer(bytes:)) }
 
-  static func decimal(_ text: String) -> Double? { decimal(bytes: Array(text.utf8)) }
+  static func decimal(_ text: String) -> Double? { withBytes(text, decimal(bytes:)) }
 
-  static func date(_ text: String) -> Int64? { date(bytes: Array(text.utf8)) }
+  static func date(_ text: String) -> Int64? { withBytes(text, date(bytes:)) }
 
-  static func timestamp(_ text: String) -> Int64? { timestamp(bytes: Array(text.utf8)) }
+  static func timestamp(_ text: String) -> Int64? { withBytes(text, timestamp(bytes:)) }
+
+  /// `parse` applied to the text's UTF-8 bytes.
+  private static func withBytes<T>(_ text: String, _ parse: (Bytes) -> T) -> T {
+    var text = text
+    return text.withUTF8(parse)
+  }
+
+  /// The bytes the parsers read: a field in place, in the scanner's buffer.
+  typealias Bytes = UnsafeBufferPointer<UInt8>
 
   /// `[+-]digits` that fit 64 bits.
-  static func integer(bytes: [UInt8]) -> Int64? {
+  static func integer(bytes: Bytes) -> Int64? {
     var index = 0
     var negative = false
     if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
@@ -105,7 +114,7 @@ enum ISOText {
   }
 
   /// `[+-]digits[.digits][e[+-]digits]` or `[+-].digits...`, finite.
-  static func decimal(bytes: [UInt8]) -> Double? {
+  static func decimal(bytes: Bytes) -> Double? {
     var index = 0
     if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
       index += 1
@@ -141,7 +150,7 @@ enum ISOText {
   /// A decimal of at most 15 digits without exponent (`[+-]digits[.digits]`), as `strtod`
   /// reads it: its digits as an integer are exact in a Double, as is 10^k for k <= 22, so one
   /// correctly rounded division gives the correctly rounded value (Clinger's fast path).
-  private static func exactDecimal(_ bytes: [UInt8]) -> Double? {
+  private static func exactDecimal(_ bytes: Bytes) -> Double? {
     var mantissa: Int64 = 0
     var scale = 0
     var negative = false
@@ -162,13 +171,13 @@ enum ISOText {
   }
 
   /// `YYYY-MM-DD` as days since 1970-01-01.
-  static func date(bytes: [UInt8]) -> Int64? {
+  static func date(bytes: Bytes) -> Int64? {
     guard bytes.count == 10, let days = date(bytes, at: 0) else { return nil }
     return days
   }
 
   /// A date, or a date and a time, as microseconds since the epoch (UTC).
-  static func timestamp(bytes: [UInt8]) -> Int64? {
+  static func timestamp(bytes: Bytes) -> Int64? {
     guard bytes.count >= 10, let days = date(bytes, at: 0) else { return nil }
     var micros = days * 86_400_000_000
     if bytes.count == 10 { return micros }
@@ -216,7 +225,7 @@ enum ISOText {
   }
 
   /// `YYYY-MM-DD` at `start` as days since 1970-01-01 (proleptic Gregorian).
-  private static func date(_ bytes: [UInt8], at start: Int) -> Int64? {
+  private static func date(_ bytes: Bytes, at start: Int) -> Int64? {
     guard let year = number(bytes, start, 4), bytes[start + 4] == UInt8(ascii: "-"),
       let month = number(bytes, start + 5, 2), (1...12).contains(month),
       bytes[start + 7] == UInt8(ascii: "-"), let day = number(bytes, start + 8, 2), day >= 1,
@@ -240,7 +249,7 @@ enum ISOText {
   }
 
   /// `count` decimal digits at `start`, or nil.
-  private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int64? {
+  private static func number(_ bytes: Bytes, _ start: Int, _ count: Int) -> Int64? {
     guard start >= 0, start + count <= bytes.count else { return nil }
     var value: Int64 = 0
     for byte in bytes[start..<(start + count)] {
@@ -250,7 +259,7 @@ enum ISOText {
     return value
   }
 
-  private static func digits(_ bytes: [UInt8], from index: inout Int) -> Int {
+  private static func digits(_ bytes: Bytes, from index: inout Int) -> Int {
     let start = index
     while index < bytes.count, digit(bytes[index]) != nil { index += 1 }
     return index - start

@@ -56,6 +56,15 @@ public struct DelimitedScanner: TextTableScanner, Sendable {
         }
         continue
       }
+      // Fastest path: past the header, whole unquoted fields that lie in `bytes` go to their
+      // column in place, without being copied.
+      if state == .fieldStart, names != nil, field.isEmpty {
+        let next = try fieldsInPlace(bytes, from: index)
+        if next > index {
+          index = next
+          continue
+        }
+      }
       // Fast path: a run of ordinary bytes inside a field is appended at once; only the
       // bytes that end or change a field go through the state machine.
       let run = plainRun(bytes, from: index)
@@ -67,6 +76,44 @@ public struct DelimitedScanner: TextTableScanner, Sendable {
       try step(byte)
       index += 1
     }
+  }
+
+  /// Reads the unquoted fields from `start` (a field's start, past the header) that end
+  /// inside `raw`, as `step` would, straight from the buffer; returns where it stopped: at a
+  /// field that starts or holds a quote, runs past the buffer or the value limit, or at the
+  /// end of the buffer. Those are left to the state machine.
+  private mutating func fieldsInPlace(_ raw: UnsafeRawBufferPointer, from start: Int)
+    throws(TextStatisticsError) -> Int
+  {
+    guard delimiter != 0x22, delimiter != 0x0A, delimiter != 0x0D else { return start }
+    let bytes = raw.assumingMemoryBound(to: UInt8.self)
+    var index = start
+    while state == .fieldStart {
+      var end = index
+      while end < bytes.count {
+        let byte = bytes[end]
+        if byte == delimiter || byte == 0x0A || byte == 0x0D || byte == 0x22 { break }
+        end += 1
+      }
+      guard end < bytes.count, bytes[end] != 0x22, end - index <= limits.maxValueBytes else {
+        return index
+      }
+      let value = UnsafeBufferPointer(rebasing: bytes[index..<end])
+      if bytes[end] == delimiter {
+        recordIsEmpty = false
+        try endField(value, truncated: false)
+      } else {
+        if !recordIsEmpty || !value.isEmpty {
+          try endField(value, truncated: false)
+          try endRecord()
+        }
+        line += 1
+        recordLine = line
+        if bytes[end] == 0x0D { state = .afterCR }
+      }
+      index = end + 1
+    }
+    return index
   }
 
   /// The end of the run of bytes from `start` that `step` would only append to the field:
@@ -189,29 +236,46 @@ public struct DelimitedScanner: TextTableScanner, Sendable {
   }
 
   private mutating func endField() throws(TextStatisticsError) {
+    // The field moves out while it is read (self changes meanwhile), and back, emptied,
+    // keeping its capacity.
+    var value: [UInt8] = []
+    swap(&value, &field)
     defer {
-      field.removeAll(keepingCapacity: true)
+      value.removeAll(keepingCapacity: true)
+      swap(&value, &field)
       fieldTruncated = false
       fieldQuoted = false
-      fieldIndex += 1
     }
+    let truncated = fieldTruncated
+    let result = value.withUnsafeBufferPointer { value in
+      Result { () throws(TextStatisticsError) in try endField(value, truncated: truncated) }
+    }
+    try result.get()
+  }
+
+  /// Ends the record's next field, whose bytes are `value` (only their prefix when
+  /// `truncated`).
+  private mutating func endField(_ value: UnsafeBufferPointer<UInt8>, truncated: Bool)
+    throws(TextStatisticsError)
+  {
+    defer { fieldIndex += 1 }
     if names == nil {
       guard fieldIndex < limits.maxColumns else {
         throw TextStatisticsError(
           "the header has more than \(limits.maxColumns) columns", line: recordLine)
       }
       columns.append(ColumnAccumulator())
-      headerFields.append(String(decoding: field, as: UTF8.self))
+      headerFields.append(String(decoding: value, as: UTF8.self))
       return
     }
     guard fieldIndex < columns.count else {
       throw TextStatisticsError(
         "a record has more fields than the header's \(columns.count)", line: recordLine)
     }
-    if field.isEmpty {
+    if value.isEmpty {
       columns[fieldIndex].addNull()
     } else {
-      columns[fieldIndex].add(field, kind: .text, truncated: fieldTruncated, limits: limits)
+      columns[fieldIndex].add(value, kind: .text, truncated: truncated, limits: limits)
     }
   }
 

@@ -98,7 +98,9 @@ public struct JSONLinesScanner: TextTableScanner, Sendable {
     switch value {
     case .null: columns[index].addNull()
     case .scalar(let bytes, let kind, let truncated):
-      columns[index].add(bytes, kind: kind, truncated: truncated, limits: limits)
+      bytes.withUnsafeBufferPointer { value in
+        columns[index].add(value, kind: kind, truncated: truncated, limits: limits)
+      }
     }
   }
 }

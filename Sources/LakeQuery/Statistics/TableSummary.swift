@@ -116,7 +116,8 @@ struct ColumnAccumulator {
 
   /// Adds one value; `truncated` says `bytes` is only the value's prefix.
   mutating func add(
-    _ bytes: [UInt8], kind: ValueKind, truncated: Bool, limits: TextStatisticsLimits
+    _ bytes: UnsafeBufferPointer<UInt8>, kind: ValueKind, truncated: Bool,
+    limits: TextStatisticsLimits
   ) {
     values += 1
     if kind == .nested {
@@ -157,22 +158,46 @@ struct ColumnAccumulator {
       }
     }
     // Compared as the text the catalog stores: invalid UTF-8 repaired first.
-    let text =
-      bytes.allSatisfy { $0 < 0x80 } ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)
+    if bytes.allSatisfy({ $0 < 0x80 }) {
+      addText(bytes, truncated: truncated, limits: limits)
+    } else {
+      Array(String(decoding: bytes, as: UTF8.self).utf8).withUnsafeBufferPointer { text in
+        addText(text, truncated: truncated, limits: limits)
+      }
+    }
+  }
+
+  /// Takes valid UTF-8 `text` into the string minimum and maximum, copying it only when it
+  /// becomes one.
+  private mutating func addText(
+    _ text: UnsafeBufferPointer<UInt8>, truncated: Bool, limits: TextStatisticsLimits
+  ) {
     let cut = text.count > limits.maxStatisticBytes
     var kept = text
     if cut {
       // Cut at a character boundary, so the prefix stays valid UTF-8 and below the value.
       var end = max(0, limits.maxStatisticBytes)
       while end > 0, text[end] & 0xC0 == 0x80 { end -= 1 }
-      kept = Array(text[..<end])
+      kept = UnsafeBufferPointer(rebasing: text[..<end])
     }
-    if stringMin.map({ kept.lexicographicallyPrecedes($0) }) ?? true { stringMin = kept }
+    if stringMin?.withUnsafeBufferPointer({ Self.precedes(kept, $0) }) ?? true {
+      stringMin = Array(kept)
+    }
     if cut || truncated {
       maxUnknown = true
-    } else if stringMax.map({ $0.lexicographicallyPrecedes(kept) }) ?? true {
-      stringMax = kept
+    } else if stringMax?.withUnsafeBufferPointer({ Self.precedes($0, kept) }) ?? true {
+      stringMax = Array(kept)
     }
+  }
+
+  /// Byte order, a prefix first: `lexicographicallyPrecedes` without its generic iteration.
+  private static func precedes(
+    _ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>
+  ) -> Bool {
+    for index in 0..<min(lhs.count, rhs.count) where lhs[index] != rhs[index] {
+      return lhs[index] < rhs[index]
+    }
+    return lhs.count < rhs.count
   }
 
   func summary(name: String) -> ColumnSummary {
