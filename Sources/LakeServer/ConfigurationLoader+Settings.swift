@@ -194,7 +194,7 @@ extension ConfigurationLoader {
       key: "catalog_index_delay", flag: "catalog-index-delay",
       help:
         "How long the indexer, woken by a write, lets more writes gather before it indexes them in one batch.",
-      defaultValue: "50ms"
+      defaultValue: "200ms"
     ) { c, v throws(ConfigurationError) in c.catalogIndexDelay = try duration(v) },
     Setting(
       key: "catalog_index_nice", flag: "catalog-index-nice",

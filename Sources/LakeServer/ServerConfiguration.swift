@@ -69,7 +69,7 @@ public struct ServerConfiguration: Sendable {
   /// Whether the data-lake indexer runs (`catalog_index`).
   public var catalogIndex = true
   /// How long the indexer lets writes gather before a batch (`catalog_index_delay`).
-  public var catalogIndexDelay: Duration = .milliseconds(50)
+  public var catalogIndexDelay: Duration = .milliseconds(200)
   /// The indexer thread's nice value (`catalog_index_nice`).
   public var catalogIndexNice = 10
   /// How many cached objects keep their file open; each holds one file descriptor.

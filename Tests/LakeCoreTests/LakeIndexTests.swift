@@ -124,6 +124,29 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(try reopened.indexedSequence(), 600)  // one change per put
   }
 
+  /// One batch of puts, overwrites and deletes records each key's current version: the rows
+  /// the batch reads together go to the right keys, whatever the deletes between them.
+  func test_a_batch_of_puts_and_deletes_records_each_current_version() throws {
+    var options = StoreOptions()
+    options.indexing = false
+    let (store, _) = try makeStore(options: options)
+    defer { store.close() }
+    _ = try store.createBucket("lake")
+    try put(store, "lake", "t/a.csv", "x\n1\n")
+    try put(store, "lake", "t/b.csv", "x\n1\n2\n")
+    try store.deleteObject(bucket: "lake", key: "t/a.csv")
+    try put(store, "lake", "t/c.csv", "x\n1\n2\n3\n")
+    try put(store, "lake", "t/b.csv", "x\n1\n2\n3\n4\n")
+    try store.deleteObject(bucket: "lake", key: "t/d.csv")
+    try put(store, "lake", "t/e.csv", "x\n5\n")
+    XCTAssertEqual(try store.indexNextBatch(), 6)  // deleting a missing key changes nothing
+    XCTAssertNil(try store.lakeFile(bucket: "lake", key: "t/a.csv"))
+    XCTAssertEqual(try store.lakeFile(bucket: "lake", key: "t/b.csv")?.rowCount, 4)
+    XCTAssertEqual(try store.lakeFile(bucket: "lake", key: "t/c.csv")?.rowCount, 3)
+    XCTAssertEqual(try store.lakeFile(bucket: "lake", key: "t/e.csv")?.rowCount, 1)
+    XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.files, 3)
+  }
+
   /// A file that cannot be read is recorded as unparsed with the reason, and the indexer
   /// goes on with the next change.
   func test_an_unreadable_file_is_recorded_and_does_not_stop_the_indexer() throws {
@@ -393,6 +416,24 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(values.values.reduce(0) { $0 + $1.bytes }, expected.1)
     XCTAssertEqual(
       try store.lakeSchemas(bucket: "lake", dataset: "c").reduce(0) { $0 + $1.files }, expected.0)
+    // Each key's record is of its current version, however the indexer's reads interleaved
+    // with the writes.
+    let current = try store.catalog.read { (connection) throws(LakeError) in
+      try connection.run("SELECT key, seq, size FROM objects WHERE bucket = 'lake'") {
+        (statement) throws(LakeError) in
+        var rows: [(String, Int64, Int64)] = []
+        while try statement.step() {
+          rows.append((statement.text(0), statement.int64(1), statement.int64(2)))
+        }
+        return rows
+      }
+    }
+    for (key, sequence, size) in current {
+      let file = try XCTUnwrap(store.lakeFile(bucket: "lake", key: key), key)
+      XCTAssertEqual(file.sequence, sequence, key)
+      XCTAssertEqual(file.size, size, key)
+      XCTAssertEqual(file.rowCount, size / 4 - 1, key)
+    }
   }
 
   /// Partition values list in their column's order (numbers by value, Hive's null last) a

@@ -29,6 +29,19 @@ final class TextStatisticsTests: XCTestCase {
     return try scanner.finish()
   }
 
+  /// Dates first, then a time of day: the column becomes a timestamp column whose bounds
+  /// count the dates as midnight UTC.
+  func test_dates_then_a_timestamp_make_a_timestamp_column() throws {
+    let table = try csv("at\n2024-05-03\n2024-05-01\n2024-05-02T12:00:00Z\n")
+    XCTAssertEqual(
+      table.columns,
+      [
+        ColumnSummary(
+          name: "at", type: "timestamp", min: PartitionType.timestamp.parse("2024-05-01"),
+          max: PartitionType.timestamp.parse("2024-05-03"), nullCount: 0)
+      ])
+  }
+
   /// Quoting, embedded line breaks, CRLF, a byte-order mark and empty fields, read whole and
   /// one byte at a time with the same answer.
   func test_csv_types_statistics_and_quoting() throws {

@@ -100,16 +100,12 @@ extension Catalog {
   /// anyway, and the replacing change, which comes after `last`, records the new one.
   func applyIndex(_ work: [IndexWork], through last: PendingChange) throws(LakeError) {
     let sequence = last.sequence
-    let current = try read { (connection) throws(LakeError) -> [Int64?] in
-      try connection.update("BEGIN")
-      defer { try? connection.update("COMMIT") }
-      return try work.map { (item) throws(LakeError) -> Int64? in
-        switch item {
-        case .record(let file):
-          try Self.objectSequence(bucket: file.bucket, key: file.key, on: connection)
-        case .remove(let bucket, let key):
-          try Self.objectSequence(bucket: bucket, key: key, on: connection)
-        }
+    let current = try readTogether(work) { (item, connection) throws(LakeError) -> Int64? in
+      switch item {
+      case .record(let file):
+        try Self.objectSequence(bucket: file.bucket, key: file.key, on: connection)
+      case .remove(let bucket, let key):
+        try Self.objectSequence(bucket: bucket, key: key, on: connection)
       }
     }
     try writeIndex { (connection) throws(LakeError) in
@@ -137,6 +133,29 @@ extension Catalog {
         try statement.bind(2, last.bucket)
         try statement.bind(3, last.key)
       }
+    }
+  }
+
+  /// The current rows of the changes' keys (nil for a key without one), read in one
+  /// transaction: the indexer opens the files from them without a catalog read per file.
+  func objects(of changes: [PendingChange]) throws(LakeError) -> [ObjectInfo?] {
+    try readTogether(changes) { (change, connection) throws(LakeError) -> ObjectInfo? in
+      try Self.object(bucket: change.bucket, key: change.key, on: connection)
+    }
+  }
+
+  /// `read` for each item, all in one read transaction on one pooled connection.
+  private func readTogether<Item, T>(
+    _ items: [Item], _ read: (Item, SQLiteConnection) throws(LakeError) -> T
+  ) throws(LakeError) -> [T] {
+    guard !items.isEmpty else { return [] }
+    return try self.read { (connection) throws(LakeError) -> [T] in
+      try connection.update("BEGIN")
+      defer { try? connection.update("COMMIT") }
+      var values: [T] = []
+      values.reserveCapacity(items.count)
+      for item in items { values.append(try read(item, connection)) }
+      return values
     }
   }
 

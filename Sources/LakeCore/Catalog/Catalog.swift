@@ -43,7 +43,14 @@ final class Catalog: Sendable {
     try IndexOpenMarker.prepare(indexPath: indexPath, logger: logger)
     self.indexPath = indexPath
     let index = try SQLiteConnection(path: indexPath, readOnly: false, counters: counters)
-    try index.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;")
+    // A checkpoint every 8,192 WAL pages (32 MiB) rather than SQLite's 1,000: a page that
+    // many index transactions change (the tallies, the B-trees' upper levels) is copied into
+    // the database once per checkpoint, so fewer checkpoints write fewer pages in all.
+    try index.execute(
+      """
+      PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;
+      PRAGMA wal_autocheckpoint=8192;
+      """)
     try Self.migrate(
       index, logger: logger, migrations: Self.indexMigrations, what: "index", level: .debug)
     try index.execute("ATTACH DATABASE \(Self.quoted(path)) AS catalog")

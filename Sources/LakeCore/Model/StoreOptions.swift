@@ -31,11 +31,11 @@ public struct StoreOptions: Sendable {
   /// every object's dataset, partition values, format and statistics. Off, the index stays
   /// where it is and catches up when turned on again. Default on.
   public var indexing = true
-  /// How many changes the indexer applies in one catalog transaction. Default 256.
-  public var indexBatch = 256
+  /// How many changes the indexer applies in one index transaction. Default 1024.
+  public var indexBatch = 1024
   /// How long the indexer, woken by a commit, waits for more before it starts, in seconds:
-  /// a stream of writes is indexed in batches, not one transaction each. Default 0.05.
-  public var indexDelay = 0.05
+  /// a stream of writes is indexed in batches, not one transaction each. Default 0.2.
+  public var indexDelay = 0.2
   /// The indexer thread's nice value (0-19): above 0 it yields the CPU to requests when both
   /// want it, so a stream of writes is slowed less and the index lags behind instead,
   /// catching up when the load drops. Default 10.

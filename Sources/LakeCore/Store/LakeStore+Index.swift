@@ -42,9 +42,12 @@ extension LakeStore {
     // Only each key's last change in the batch matters: earlier ones are superseded.
     var latest: [String: [String: PendingChange]] = [:]
     for change in changes { latest[change.bucket, default: [:]][change.key] = change }
+    let superseding = changes.filter { latest[$0.bucket]?[$0.key] == $0 }
+    let rows = try catalog.objects(of: superseding.filter { !$0.isDelete })
+    var nextRow = rows.makeIterator()
     var work: [IndexWork] = []
-    for change in changes where latest[change.bucket]?[change.key] == change {
-      work.append(try indexWork(for: change))
+    for change in superseding {
+      work.append(try indexWork(for: change, row: change.isDelete ? nil : nextRow.next() ?? nil))
     }
     try catalog.applyIndex(work, through: lastChange)
     duckLake?.indexed(changes, through: last)
@@ -52,11 +55,15 @@ extension LakeStore {
     return changes.count
   }
 
-  private func indexWork(for change: PendingChange) throws(LakeError) -> IndexWork {
-    if change.isDelete { return .remove(bucket: change.bucket, key: change.key) }
+  /// What to apply for `change`, given the key's row as read for the batch (nil when it has
+  /// none).
+  private func indexWork(for change: PendingChange, row: ObjectInfo?) throws(LakeError)
+    -> IndexWork
+  {
+    guard !change.isDelete, let row else { return .remove(bucket: change.bucket, key: change.key) }
     let opened: OpenedObject
     do {
-      opened = try openObject(bucket: change.bucket, key: change.key, caching: false)
+      opened = try openObject(row: row)
     } catch {
       switch error {
       case .noSuchKey, .noSuchBucket:

@@ -67,6 +67,24 @@ extension LakeStore {
     }
   }
 
+  /// Opens the file of `row`, the key's row as read moments ago (the indexer reads a
+  /// batch's rows together): ``openObject(bucket:key:caching:)`` without the catalog read
+  /// while no write to the key runs meanwhile, that call itself otherwise. A write that
+  /// completes before this call is not noticed: the indexer records a version only while it
+  /// is still the key's current one, so a file read under an older row is never recorded.
+  func openObject(row: ObjectInfo) throws(LakeError) -> OpenedObject {
+    try checkOpen()
+    let stripe = keyLocks.stripe(bucket: row.bucket, key: row.key)
+    let before = stripe.currentVersion()
+    if before % 2 == 0,
+      let opened = try? lookupAndOpen(bucket: row.bucket, key: row.key, cached: row)
+    {
+      if stripe.currentVersion() == before { return opened }
+      FileOps.closeDescriptor(opened.descriptor)
+    }
+    return try openObject(bucket: row.bucket, key: row.key, caching: false)
+  }
+
   /// Opens the key's object only if that needs neither the catalog nor the disk: its row is
   /// in the object cache, and its file is either held open there or reachable through the
   /// kernel's lookup cache. Returns nil otherwise, and for every failure;

@@ -143,15 +143,20 @@ struct ColumnAccumulator {
         decimal.0 = false
       }
     }
+    var day: Int64?
     if date.0 {
       if temporal, !truncated, let value = ISOText.date(bytes: bytes) {
         date = (true, min(date.1, value), max(date.2, value))
+        day = value
       } else {
         date.0 = false
       }
     }
     if timestamp.0 {
-      if temporal, !truncated, let value = ISOText.timestamp(bytes: bytes) {
+      // A date is its own timestamp (midnight UTC): no second parse.
+      if temporal, !truncated,
+        let value = day.map({ $0 * 86_400_000_000 }) ?? ISOText.timestamp(bytes: bytes)
+      {
         timestamp = (true, min(timestamp.1, value), max(timestamp.2, value))
       } else {
         timestamp.0 = false
