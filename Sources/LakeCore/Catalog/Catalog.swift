@@ -31,6 +31,7 @@ final class Catalog: Sendable {
       PRAGMA synchronous=NORMAL;
       PRAGMA journal_size_limit=67108864;
       PRAGMA foreign_keys=OFF;
+      PRAGMA temp_store=MEMORY;
       """)
     try Self.migrate(connection, logger: logger)
     // The WAL exists once the connection has read the database in WAL mode (migrate did).

@@ -15,9 +15,17 @@ final class SQLiteConnection: @unchecked Sendable {
   private var statements: [String: SQLiteStatement] = [:]
   private var isOpen = true
 
+  /// SQLite's process-wide settings, made once before the first connection: memory
+  /// statistics off (with them, each allocation of every connection took one global mutex,
+  /// and the indexer's index writes held up the PUTs' catalog commits).
+  private static let configure: Void = {
+    _ = lake_sqlite_configure()
+  }()
+
   /// Opens the database at `path`; a read-only connection never writes (WAL readers).
   /// Throws `.catalog` when SQLite cannot open it.
   init(path: String, readOnly: Bool, counters: CatalogCounters) throws(LakeError) {
+    Self.configure
     var db: OpaquePointer?
     let access = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
     let code = sqlite3_open_v2(path, &db, access | SQLITE_OPEN_NOMUTEX, nil)

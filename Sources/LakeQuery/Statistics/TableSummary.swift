@@ -127,10 +127,12 @@ struct ColumnAccumulator {
     let numeric = kind == .text || kind == .jsonNumber
     let temporal = kind == .text || kind == .jsonString
     var whole: Int64?
+    var parsed = false  // the value read as a number, a date or a timestamp: it is ASCII
     if integer.0 {
       if numeric, !truncated, let value = ISOText.integer(bytes: bytes) {
         integer = (true, min(integer.1, value), max(integer.2, value))
         whole = value
+        parsed = true
       } else {
         integer.0 = false
       }
@@ -139,6 +141,7 @@ struct ColumnAccumulator {
       // A whole number is its own decimal: no second parse (and no strtod).
       if numeric, !truncated, let value = whole.map(Double.init) ?? ISOText.decimal(bytes: bytes) {
         decimal = (true, min(decimal.1, value), max(decimal.2, value))
+        parsed = true
       } else {
         decimal.0 = false
       }
@@ -148,6 +151,7 @@ struct ColumnAccumulator {
       if temporal, !truncated, let value = ISOText.date(bytes: bytes) {
         date = (true, min(date.1, value), max(date.2, value))
         day = value
+        parsed = true
       } else {
         date.0 = false
       }
@@ -158,12 +162,13 @@ struct ColumnAccumulator {
         let value = day.map({ $0 * 86_400_000_000 }) ?? ISOText.timestamp(bytes: bytes)
       {
         timestamp = (true, min(timestamp.1, value), max(timestamp.2, value))
+        parsed = true
       } else {
         timestamp.0 = false
       }
     }
     // Compared as the text the catalog stores: invalid UTF-8 repaired first.
-    if bytes.allSatisfy({ $0 < 0x80 }) {
+    if parsed || bytes.allSatisfy({ $0 < 0x80 }) {
       addText(bytes, truncated: truncated, limits: limits)
     } else {
       Array(String(decoding: bytes, as: UTF8.self).utf8).withUnsafeBufferPointer { text in
