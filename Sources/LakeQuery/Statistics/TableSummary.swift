@@ -68,7 +68,7 @@ public struct TextStatisticsLimits: Sendable, Hashable {
   /// reported, not read further. Memory does not depend on it (inflating streams); it bounds
   /// the time a decompression bomb can hold the indexer: deflate packs up to about 1,000
   /// inflated bytes into one, so a 64 MiB upload could otherwise keep it busy for hours. At
-  /// the 157 MB/s of inflated CSV measured on 2 cores (Docs/performance.md) 64 GiB is about
+  /// the 157-165 MB/s of inflated CSV measured on 2 cores (Docs/performance.md) 64 GiB is about
   /// 7 minutes of one thread (a plain 64 GiB CSV takes 5), and far above the inflated size
   /// of ordinary gzip exports.
   public var maxInflatedBytes: Int64 = 64 << 30
