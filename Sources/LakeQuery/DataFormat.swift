@@ -120,7 +120,8 @@ struct TextSample {
   init?(_ bytes: [UInt8], complete: Bool) {
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-    guard !body.contains(0) else { return nil }  // binary, wherever in the sample
+    let (nul, ascii) = body.withUnsafeBytes(Self.nulAndASCII)
+    guard !nul else { return nil }  // binary, wherever in the sample
     var split: [ArraySlice<UInt8>] = []
     var start = body.startIndex
     while split.count < Self.maxLines, let end = body[start...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -131,7 +132,7 @@ struct TextSample {
       split.append(body[start...])  // the last line, without a line break
     }
     // One check over all the kept lines is a check of each (no UTF-8 sequence spans a LF).
-    if let last = split.last {
+    if !ascii, let last = split.last {
       let kept = body[body.startIndex..<last.endIndex]
       guard String(validating: kept, as: UTF8.self) != nil else { return nil }
     }
@@ -140,6 +141,29 @@ struct TextSample {
       return trimmed.isEmpty ? nil : trimmed
     }
     guard !lines.isEmpty else { return nil }
+  }
+
+  /// Whether `bytes` hold a NUL, and whether every byte is ASCII (then they are valid UTF-8
+  /// without a check of their own): one pass, eight bytes at a time.
+  static func nulAndASCII(_ bytes: UnsafeRawBufferPointer) -> (nul: Bool, ascii: Bool) {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    var high: UInt64 = 0
+    var offset = 0
+    while offset + 8 <= bytes.count {
+      let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      // Nonzero exactly when some byte of the word is 0 (the classic SWAR test).
+      if (word &- ones) & ~word & highs != 0 { return (true, false) }
+      high |= word
+      offset += 8
+    }
+    while offset < bytes.count {
+      let byte = bytes[offset]
+      if byte == 0 { return (true, false) }
+      high |= UInt64(byte)
+      offset += 1
+    }
+    return (false, high & highs == 0)
   }
 
   /// Every line is a JSON object: it starts with `{` and ends with `}` after blanks, and its

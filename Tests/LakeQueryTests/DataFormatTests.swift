@@ -67,4 +67,28 @@ final class DataFormatTests: XCTestCase {
     XCTAssertEqual(
       FormatGuess.detect(key: "empty.csv", head: [], complete: true).format, .unstructured)
   }
+
+  /// A CSV sample with one NUL, or one byte of invalid UTF-8, at any place (inside a word of
+  /// eight or in the tail after the last whole word) is not read as CSV; a valid two-byte
+  /// character at any place is.
+  func testOneBadByteAnywhereInTheSample() {
+    let csv = Array("id,name\n1,ab\n2,cd\n3,ef\n".utf8)
+    for index in csv.indices where csv[index] != UInt8(ascii: "\n") {
+      var nul = csv
+      nul[index] = 0
+      XCTAssertEqual(
+        FormatGuess.detect(key: "a", head: nul, complete: true).format, .unstructured, "\(index)")
+      var invalid = csv
+      invalid[index] = 0xC3  // a lead byte without its continuation
+      XCTAssertEqual(
+        FormatGuess.detect(key: "a", head: invalid, complete: true).format, .unstructured,
+        "\(index)")
+    }
+    for index in [8, 11, 15, 20] {  // inside the values, at and after a word's edge
+      var accented = csv
+      accented.replaceSubrange(index...index, with: Array("é".utf8))
+      XCTAssertEqual(
+        FormatGuess.detect(key: "a", head: accented, complete: true).format, .csv, "\(index)")
+    }
+  }
 }
