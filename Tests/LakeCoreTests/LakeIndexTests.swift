@@ -147,6 +147,27 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.files, 3)
   }
 
+  /// A wide table keeps every column, in order, with its own statistics (the columns are
+  /// written several to a statement).
+  func test_a_wide_table_records_every_column_in_order() throws {
+    let (store, _) = try makeStore()
+    defer { store.close() }
+    _ = try store.createBucket("lake")
+    let names = (0..<40).map { "c\($0)" }
+    let rows = (0..<3).map { row in (0..<40).map { String($0 * 100 + row) } }
+    let text =
+      ([names] + rows).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+    try put(store, "lake", "wide/part-0.csv", text)
+    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    let file = try XCTUnwrap(store.lakeFile(bucket: "lake", key: "wide/part-0.csv"))
+    XCTAssertEqual(file.columns.map(\.name), names)
+    for (index, column) in file.columns.enumerated() {
+      XCTAssertEqual(column.type, "integer", column.name)
+      XCTAssertEqual(column.min, .integer(Int64(index * 100)), column.name)
+      XCTAssertEqual(column.max, .integer(Int64(index * 100 + 2)), column.name)
+    }
+  }
+
   /// A file that cannot be read is recorded as unparsed with the reason, and the indexer
   /// goes on with the next change.
   func test_an_unreadable_file_is_recorded_and_does_not_stop_the_indexer() throws {

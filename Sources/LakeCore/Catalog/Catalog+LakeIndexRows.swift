@@ -94,25 +94,41 @@ extension Catalog {
         bucket: bucket, dataset: dataset, column: partition.name, value: partition.value,
         files: 1, bytes: file.size)
     }
-    for (position, column) in file.columns.enumerated() {
-      try connection.update(
-        """
-        INSERT INTO lake_columns (bucket, key, position, name, type, min_value, max_value,
-          null_count, kind)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-        """
-      ) { (statement) throws(LakeError) in
-        try statement.bind(1, bucket)
-        try statement.bind(2, file.key)
-        try statement.bind(3, Int64(position))
-        try statement.bind(4, column.name)
-        try statement.bind(5, column.type)
-        try statement.bind(6, column.min)
-        try statement.bind(7, column.max)
-        try statement.bind(8, column.nullCount)
-        try statement.bind(9, ColumnValueKind(typeName: column.type).name)
+    // Up to `columnRowsPerInsert` columns per statement: one statement for most files.
+    var start = 0
+    while start < file.columns.count {
+      let count = min(columnRowsPerInsert, file.columns.count - start)
+      try connection.update(insertColumnsSQL[count - 1]) { (statement) throws(LakeError) in
+        for row in 0..<count {
+          let column = file.columns[start + row]
+          let base = Int32(row * 9)
+          try statement.bind(base + 1, bucket)
+          try statement.bind(base + 2, file.key)
+          try statement.bind(base + 3, Int64(start + row))
+          try statement.bind(base + 4, column.name)
+          try statement.bind(base + 5, column.type)
+          try statement.bind(base + 6, column.min)
+          try statement.bind(base + 7, column.max)
+          try statement.bind(base + 8, column.nullCount)
+          try statement.bind(base + 9, ColumnValueKind(typeName: column.type).name)
+        }
       }
+      start += count
     }
+  }
+
+  private static let columnRowsPerInsert = 16
+
+  /// `INSERT INTO lake_columns` of 1...`columnRowsPerInsert` rows of 9 parameters each.
+  private static let insertColumnsSQL: [String] = (1...columnRowsPerInsert).map { rows in
+    let values = (0..<rows).map { row in
+      "(" + (1...9).map { "?\(row * 9 + $0)" }.joined(separator: ", ") + ")"
+    }
+    return """
+      INSERT INTO lake_columns (bucket, key, position, name, type, min_value, max_value,
+        null_count, kind)
+      VALUES \(values.joined(separator: ", "))
+      """
   }
 
   /// Deletes the key's index rows and takes them out of the dataset's totals and tallies.
