@@ -124,15 +124,7 @@ extension Catalog {
       }
       var matches: [LakeQueryMatch] = []
       while try statement.step() {
-        let key = statement.text(0)
-        let format = FormatGuess(
-          format: DataFormat(rawValue: statement.text(4)) ?? .unstructured,
-          gzip: statement.optionalText(5) == "gzip", contentType: statement.text(6))
-        let file = LakeFileInfo(
-          bucket: bucket, key: key, sequence: statement.int64(1), path: DatasetPath(key: key),
-          size: statement.int64(3), format: format,
-          status: LakeFileInfo.Status(rawValue: statement.text(7)) ?? .unparsed,
-          reason: statement.optionalText(8), rowCount: statement.optionalInt64(9))
+        let file = lakeFileRecord(statement, from: 1, bucket: bucket, key: statement.text(0))
         matches.append(
           LakeQueryMatch(
             file: file, etag: statement.text(10),

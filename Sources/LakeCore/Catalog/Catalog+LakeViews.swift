@@ -59,26 +59,41 @@ extension PartitionColumn {
 }
 
 extension Catalog {
+  /// The `lake_files` columns ``lakeFileRecord(_:from:bucket:key:)`` reads, in its order,
+  /// each prefixed with `table.` when given.
+  static func lakeFileColumns(table: String? = nil) -> String {
+    let prefix = table.map { $0 + "." } ?? ""
+    return [
+      "seq", "dataset", "size", "format", "compression", "content_type", "status", "reason",
+      "row_count",
+    ].map { prefix + $0 }.joined(separator: ", ")
+  }
+
+  /// The record (without its columns) in the row's ``lakeFileColumns(table:)`` from column
+  /// `first` on.
+  static func lakeFileRecord(
+    _ statement: SQLiteStatement, from first: Int32, bucket: String, key: String
+  ) -> LakeFileInfo {
+    let format = FormatGuess(
+      format: DataFormat(rawValue: statement.text(first + 3)) ?? .unstructured,
+      gzip: statement.optionalText(first + 4) == "gzip", contentType: statement.text(first + 5))
+    return LakeFileInfo(
+      bucket: bucket, key: key, sequence: statement.int64(first), path: DatasetPath(key: key),
+      size: statement.int64(first + 2), format: format,
+      status: LakeFileInfo.Status(rawValue: statement.text(first + 6)) ?? .unparsed,
+      reason: statement.optionalText(first + 7), rowCount: statement.optionalInt64(first + 8))
+  }
+
   /// The index's record of the key, or nil when it has none (yet).
   func lakeFile(bucket: String, key: String) throws(LakeError) -> LakeFileInfo? {
     try read { (connection) throws(LakeError) -> LakeFileInfo? in
       let found = try connection.run(
-        """
-        SELECT seq, size, format, compression, content_type, status, reason, row_count
-        FROM lake_files WHERE bucket = ?1 AND key = ?2
-        """
+        "SELECT \(Self.lakeFileColumns()) FROM lake_files WHERE bucket = ?1 AND key = ?2"
       ) { (statement) throws(LakeError) -> LakeFileInfo? in
         try statement.bind(1, bucket)
         try statement.bind(2, key)
         guard try statement.step() else { return nil }
-        let format = FormatGuess(
-          format: DataFormat(rawValue: statement.text(2)) ?? .unstructured,
-          gzip: statement.optionalText(3) == "gzip", contentType: statement.text(4))
-        return LakeFileInfo(
-          bucket: bucket, key: key, sequence: statement.int64(0), path: DatasetPath(key: key),
-          size: statement.int64(1), format: format,
-          status: LakeFileInfo.Status(rawValue: statement.text(5)) ?? .unparsed,
-          reason: statement.optionalText(6), rowCount: statement.optionalInt64(7))
+        return Self.lakeFileRecord(statement, from: 0, bucket: bucket, key: key)
       }
       guard var file = found else { return nil }
       file.columns = try Self.columns(bucket: bucket, key: key, on: connection)

@@ -94,8 +94,8 @@ struct LakeQueryPlan {
       ? "\(orderColumn) \(direction)"
       : "\(sortExpression) \(direction), \(orderColumn) \(direction)"
     sql = """
-      SELECT f.key, f.seq, f.dataset, f.size, f.format, f.compression, f.content_type, f.status,
-        f.reason, f.row_count, o.etag, o.modified_ms, \(sortExpression)
+      SELECT f.key, \(Catalog.lakeFileColumns(table: "f")), o.etag, o.modified_ms,
+        \(sortExpression)
       FROM \(from) JOIN objects o ON o.bucket = f.bucket AND o.key = f.key
       WHERE \(conditions.joined(separator: "\n  AND "))
       ORDER BY \(orderBy) LIMIT \(compiler.bind(.integer(Int64(max(1, limit)))))
