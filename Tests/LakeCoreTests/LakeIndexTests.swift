@@ -311,14 +311,20 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(cut.reason, "the file does not end with the Parquet magic PAR1")
   }
 
-  /// The index is derived: a missing index database is rebuilt, and an index whose position
-  /// is not a change the catalog has (a catalog restored from an older copy) starts over.
-  func test_a_lost_or_foreign_index_is_rebuilt_from_the_catalog() throws {
+  /// A store whose bucket `lake` holds two CSV files of dataset `a`, both indexed.
+  private func storeWithTwoIndexedFiles() throws -> (LakeStore, TemporaryDirectory) {
     let (store, directory) = try makeStore()
     _ = try store.createBucket("lake")
     try put(store, "lake", "a/x=1/f.csv", csv)
     try put(store, "lake", "a/x=2/f.csv", csv)
     XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    return (store, directory)
+  }
+
+  /// The index is derived: a missing index database is rebuilt, and an index whose position
+  /// is not a change the catalog has (a catalog restored from an older copy) starts over.
+  func test_a_lost_or_foreign_index_is_rebuilt_from_the_catalog() throws {
+    let (store, directory) = try storeWithTwoIndexedFiles()
     store.close()
     for suffix in ["", "-wal", "-shm"] {
       try? FileManager.default.removeItem(atPath: directory.url(".lakestore/index.db" + suffix))
@@ -505,11 +511,7 @@ final class LakeIndexTests: XCTestCase {
   /// with the index open) has it rebuilt, a clean close removes the marker, a crash of the
   /// process alone (same boot) keeps the index.
   func test_an_index_left_open_across_a_reboot_is_rebuilt() throws {
-    let (store, directory) = try makeStore()
-    _ = try store.createBucket("lake")
-    try put(store, "lake", "a/x=1/f.csv", csv)
-    try put(store, "lake", "a/x=2/f.csv", csv)
-    XCTAssertTrue(try store.waitForIndex(timeout: 30))
+    let (store, directory) = try storeWithTwoIndexedFiles()
     let marker = directory.url(".lakestore/index.db.open")
     let boot = try XCTUnwrap(IndexOpenMarker.bootID())
     XCTAssertEqual(

@@ -47,11 +47,10 @@ extension LakeStore {
     let superseding = changes.filter { latest[$0.bucket]?[$0.key] == $0 }.sorted {
       ($0.bucket, $0.key) < ($1.bucket, $1.key)
     }
-    let rows = try catalog.objects(of: superseding.filter { !$0.isDelete })
-    var nextRow = rows.makeIterator()
+    let rows = try catalog.objects(of: superseding)
     var work: [IndexWork] = []
-    for change in superseding {
-      work.append(try indexWork(for: change, row: change.isDelete ? nil : nextRow.next() ?? nil))
+    for (change, row) in zip(superseding, rows) {
+      work.append(try indexWork(for: change, row: row))
     }
     try catalog.applyIndex(work, through: lastChange)
     duckLake?.indexed(changes, through: last)
@@ -75,14 +74,12 @@ extension LakeStore {
       case .catalog:
         throw error
       default:
-        // The row exists but its file cannot be read: record that, with the reason.
-        guard let info = try catalog.object(bucket: change.bucket, key: change.key) else {
-          return .remove(bucket: change.bucket, key: change.key)
-        }
+        // The row exists but its file cannot be read: record that, with the reason (applied
+        // only while `row` is still the key's current version).
         let file = LakeFileInfo(
-          bucket: info.bucket, key: info.key, sequence: info.sequence,
-          path: DatasetPath(key: info.key), size: info.size,
-          format: FormatGuess.detect(key: info.key, head: [], complete: false),
+          bucket: row.bucket, key: row.key, sequence: row.sequence,
+          path: DatasetPath(key: row.key), size: row.size,
+          format: FormatGuess.detect(key: row.key, head: [], complete: false),
           status: .unparsed)
         return .record(FileExaminer.unreadable(file, "\(error)"))
       }
