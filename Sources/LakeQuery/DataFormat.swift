@@ -110,7 +110,9 @@ public struct FormatGuess: Sendable, Hashable {
 /// The first whole lines (at most ``maxLines``) of a text sample: UTF-8 without NUL bytes, a
 /// BOM skipped. Only those lines decide the format; the scanners read the rest.
 struct TextSample {
-  let lines: [ArraySlice<UInt8>]
+  /// The sample's bytes, and each kept line as a range of them (no line break, no CR).
+  let bytes: [UInt8]
+  let lines: [Range<Int>]
   /// The most lines looked at: enough to tell a table's shape, and the guess stays cheap
   /// for the many small files an ingestion job writes.
   static let maxLines = 64
@@ -118,29 +120,51 @@ struct TextSample {
   /// Nil unless `bytes` are text; a cut-off last line (when not `complete`) is dropped, as is
   /// a cut-off UTF-8 sequence at the end.
   init?(_ bytes: [UInt8], complete: Bool) {
-    var body = bytes[...]
-    if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-    let (nul, ascii) = body.withUnsafeBytes(Self.nulAndASCII)
-    guard !nul else { return nil }  // binary, wherever in the sample
-    var split: [ArraySlice<UInt8>] = []
-    var start = body.startIndex
-    while split.count < Self.maxLines, let end = body[start...].firstIndex(of: UInt8(ascii: "\n")) {
-      split.append(body[start..<end])
-      start = end + 1
+    let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    let found = bytes.withUnsafeBufferPointer { buffer in
+      Self.split(UnsafeBufferPointer(rebasing: buffer[start...]), complete: complete)
     }
-    if complete, split.count < Self.maxLines, start < body.endIndex {
-      split.append(body[start...])  // the last line, without a line break
+    guard let found else { return nil }
+    self.bytes = bytes
+    lines = found.map { ($0.lowerBound + start)..<($0.upperBound + start) }
+  }
+
+  /// The kept lines of `body` (ranges into it), or nil when it is not text or keeps none.
+  private static func split(_ body: UnsafeBufferPointer<UInt8>, complete: Bool) -> [Range<Int>]? {
+    let (nul, ascii) = nulAndASCII(UnsafeRawBufferPointer(body))
+    guard !nul else { return nil }  // binary, wherever in the sample
+    var lines: [Range<Int>] = []
+    var start = 0
+    var end = 0  // where the kept lines end
+    func keep(_ line: Range<Int>) {
+      var line = line
+      if line.upperBound > line.lowerBound, body[line.upperBound - 1] == UInt8(ascii: "\r") {
+        line = line.lowerBound..<(line.upperBound - 1)
+      }
+      if !line.isEmpty { lines.append(line) }
+    }
+    var taken = 0
+    var index = 0
+    while taken < maxLines, index < body.count {
+      if body[index] == UInt8(ascii: "\n") {
+        keep(start..<index)
+        taken += 1
+        start = index + 1
+        end = index
+      }
+      index += 1
+    }
+    if complete, taken < maxLines, start < body.count {
+      keep(start..<body.count)  // the last line, without a line break
+      taken += 1
+      end = body.count
     }
     // One check over all the kept lines is a check of each (no UTF-8 sequence spans a LF).
-    if !ascii, let last = split.last {
-      let kept = body[body.startIndex..<last.endIndex]
+    if !ascii, taken > 0 {
+      let kept = UnsafeBufferPointer(rebasing: body[..<end])
       guard String(validating: kept, as: UTF8.self) != nil else { return nil }
     }
-    lines = split.compactMap { line in
-      let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
-      return trimmed.isEmpty ? nil : trimmed
-    }
-    guard !lines.isEmpty else { return nil }
+    return lines.isEmpty ? nil : lines
   }
 
   /// Whether `bytes` hold a NUL, and whether every byte is ASCII (then they are valid UTF-8
@@ -169,12 +193,15 @@ struct TextSample {
   /// Every line is a JSON object: it starts with `{` and ends with `}` after blanks, and its
   /// brackets and strings balance.
   var isJSONLines: Bool {
-    lines.allSatisfy { line in
-      let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-      guard let first = line.first(where: { !blank($0) }),
-        let last = line.last(where: { !blank($0) })
-      else { return false }
-      return first == UInt8(ascii: "{") && last == UInt8(ascii: "}") && Self.balanced(line)
+    bytes.withUnsafeBufferPointer { buffer in
+      lines.allSatisfy { range in
+        let line = UnsafeBufferPointer(rebasing: buffer[range])
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = line.first(where: { !blank($0) }),
+          let last = line.last(where: { !blank($0) })
+        else { return false }
+        return first == UInt8(ascii: "{") && last == UInt8(ascii: "}") && Self.balanced(line)
+      }
     }
   }
 
@@ -182,17 +209,24 @@ struct TextSample {
   /// number of fields, at least two, over at least two lines.
   var consistentDelimiter: UInt8? {
     guard lines.count >= 2 else { return nil }
-    for delimiter in [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "|")] {
-      let first = Self.fields(lines[0], delimiter)
-      guard first >= 2, lines.dropFirst().allSatisfy({ Self.fields($0, delimiter) == first })
-      else { continue }
-      return delimiter
+    return bytes.withUnsafeBufferPointer { buffer -> UInt8? in
+      for delimiter in [
+        UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "|"),
+      ] {
+        let first = Self.fields(UnsafeBufferPointer(rebasing: buffer[lines[0]]), delimiter)
+        guard first >= 2,
+          lines.dropFirst().allSatisfy({
+            Self.fields(UnsafeBufferPointer(rebasing: buffer[$0]), delimiter) == first
+          })
+        else { continue }
+        return delimiter
+      }
+      return nil
     }
-    return nil
   }
 
   /// Fields of a CSV line split at `delimiter`, quotes respected; 0 when a quote is left open.
-  static func fields(_ line: ArraySlice<UInt8>, _ delimiter: UInt8) -> Int {
+  static func fields(_ line: UnsafeBufferPointer<UInt8>, _ delimiter: UInt8) -> Int {
     var count = 1
     var quoted = false
     for byte in line {
@@ -206,7 +240,7 @@ struct TextSample {
   }
 
   /// Brackets and braces nest and close outside strings (with `\` escapes).
-  static func balanced(_ line: ArraySlice<UInt8>) -> Bool {
+  static func balanced(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
     var stack: [UInt8] = []
     var inString = false
     var escaped = false

@@ -114,20 +114,39 @@ enum ISOText {
   }
 
   /// `[+-]digits[.digits][e[+-]digits]` or `[+-].digits...`, finite.
+  ///
+  /// One pass: a decimal of at most 15 digits without exponent is read as `strtod` reads it,
+  /// without `strtod`: its digits as an integer are exact in a Double, as is 10^k for
+  /// k <= 22, so one correctly rounded division gives the correctly rounded value (Clinger's
+  /// fast path). Anything longer goes to `Double(String)`.
   static func decimal(bytes: Bytes) -> Double? {
     var index = 0
+    var negative = false
     if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+      negative = bytes[index] == UInt8(ascii: "-")
       index += 1
     }
-    let whole = digits(bytes, from: &index)
+    // Wrapping: past 15 digits the mantissa is not used.
+    var mantissa: Int64 = 0
+    var whole = 0
+    while index < bytes.count, let digit = digit(bytes[index]) {
+      mantissa = mantissa &* 10 &+ Int64(digit)
+      whole += 1
+      index += 1
+    }
     var fraction = 0
     if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
       index += 1
-      fraction = digits(bytes, from: &index)
+      while index < bytes.count, let digit = digit(bytes[index]) {
+        mantissa = mantissa &* 10 &+ Int64(digit)
+        fraction += 1
+        index += 1
+      }
     }
     guard whole + fraction > 0 else { return nil }
-    if index == bytes.count, whole + fraction <= 15, let value = exactDecimal(bytes) {
-      return value
+    if index == bytes.count, whole + fraction <= 15 {
+      let value = Double(mantissa) / powersOfTen[fraction]
+      return negative ? -value : value
     }
     if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
       index += 1
@@ -146,29 +165,6 @@ enum ISOText {
   private static let powersOfTen: [Double] = [
     1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
   ]
-
-  /// A decimal of at most 15 digits without exponent (`[+-]digits[.digits]`), as `strtod`
-  /// reads it: its digits as an integer are exact in a Double, as is 10^k for k <= 22, so one
-  /// correctly rounded division gives the correctly rounded value (Clinger's fast path).
-  private static func exactDecimal(_ bytes: Bytes) -> Double? {
-    var mantissa: Int64 = 0
-    var scale = 0
-    var negative = false
-    var seenPoint = false
-    for byte in bytes {
-      if let digit = digit(byte) {
-        mantissa = mantissa * 10 + Int64(digit)
-        if seenPoint { scale += 1 }
-      } else if byte == UInt8(ascii: ".") {
-        seenPoint = true
-      } else if byte == UInt8(ascii: "-") {
-        negative = true
-      }
-    }
-    guard scale < powersOfTen.count else { return nil }
-    let value = Double(mantissa) / powersOfTen[scale]
-    return negative ? -value : value
-  }
 
   /// `YYYY-MM-DD` as days since 1970-01-01.
   static func date(bytes: Bytes) -> Int64? {

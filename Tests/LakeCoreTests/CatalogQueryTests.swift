@@ -184,7 +184,7 @@ final class CatalogQueryTests: XCTestCase {
       try store.catalog.writeIndex { (connection) throws(LakeError) in
         var totals = IndexTotals()
         for (key, sequence) in zip(keys, sequences) {
-          try Catalog.insertIndexRows(
+          try Catalog.replaceIndexRows(
             LakeFileInfo(
               bucket: "big", key: key, sequence: sequence, path: DatasetPath(key: key),
               size: 10, format: FormatGuess(format: .parquet, gzip: false, contentType: "x"),

@@ -16,8 +16,7 @@ extension Catalog {
       }
       guard current == file.sequence else { return false }
       var totals = IndexTotals()
-      try Self.removeIndexRows(bucket: file.bucket, key: file.key, totals: &totals, on: connection)
-      try Self.insertIndexRows(file, totals: &totals, on: connection)
+      try Self.replaceIndexRows(file, totals: &totals, on: connection)
       try totals.apply(on: connection)
       return true
     }

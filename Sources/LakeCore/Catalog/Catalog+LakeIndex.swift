@@ -114,9 +114,7 @@ extension Catalog {
         switch item {
         case .record(let file):
           guard current == file.sequence else { continue }  // a later change will cover it
-          try Self.removeIndexRows(
-            bucket: file.bucket, key: file.key, totals: &totals, on: connection)
-          try Self.insertIndexRows(file, totals: &totals, on: connection)
+          try Self.replaceIndexRows(file, totals: &totals, on: connection)
         case .remove(let bucket, let key):
           guard current == nil else { continue }
           try Self.removeIndexRows(bucket: bucket, key: key, totals: &totals, on: connection)

@@ -40,34 +40,21 @@ struct PartitionTally: Equatable {
 }
 
 extension Catalog {
-  /// Inserts the file's index rows; its dataset totals and partition tallies go to
-  /// `totals`, which the caller applies once for the whole batch.
-  static func insertIndexRows(
+  /// Records the file's index rows in place of the key's earlier ones, if any; its dataset
+  /// totals and partition tallies go to `totals`, which the caller applies once for the
+  /// whole batch. The file row goes in first: only when the key has one already (an
+  /// overwrite) are its old rows read and removed, so a new key costs no lookup of its own.
+  static func replaceIndexRows(
     _ file: LakeFileInfo, totals: inout IndexTotals, on connection: SQLiteConnection
   ) throws(LakeError) {
     let bucket = file.bucket
     let dataset = file.path.dataset
     let schema = file.columns.isEmpty ? nil : schemaText(file.columns)
-    try connection.update(
-      """
-      INSERT INTO lake_files (bucket, key, seq, dataset, size, format, compression, content_type,
-        status, reason, row_count, schema, indexed_ms)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-      """
-    ) { (statement) throws(LakeError) in
-      try statement.bind(1, bucket)
-      try statement.bind(2, file.key)
-      try statement.bind(3, file.sequence)
-      try statement.bind(4, dataset)
-      try statement.bind(5, file.size)
-      try statement.bind(6, file.format.format.rawValue)
-      try statement.bind(7, file.format.gzip ? "gzip" : nil)
-      try statement.bind(8, file.format.contentType)
-      try statement.bind(9, file.status.rawValue)
-      try statement.bind(10, file.reason)
-      try statement.bind(11, file.rowCount)
-      try statement.bind(12, schema)
-      try statement.bind(13, Milliseconds.now())
+    if try !insertFileRow(file, schema: schema, on: connection) {
+      try removeIndexRows(bucket: bucket, key: file.key, totals: &totals, on: connection)
+      guard try insertFileRow(file, schema: schema, on: connection) else {
+        throw .catalog("index row of \(bucket)/\(file.key) is still there after its removal")
+      }
     }
     totals.add(
       bucket: bucket, dataset: dataset, files: 1, bytes: file.size, rows: file.rowCount ?? 0)
@@ -115,6 +102,35 @@ extension Catalog {
       }
       start += count
     }
+  }
+
+  /// Inserts the file's `lake_files` row; false (and nothing written) when the key has one.
+  private static func insertFileRow(
+    _ file: LakeFileInfo, schema: String?, on connection: SQLiteConnection
+  ) throws(LakeError) -> Bool {
+    try connection.update(
+      """
+      INSERT INTO lake_files (bucket, key, seq, dataset, size, format, compression, content_type,
+        status, reason, row_count, schema, indexed_ms)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+      ON CONFLICT (bucket, key) DO NOTHING
+      """
+    ) { (statement) throws(LakeError) in
+      try statement.bind(1, file.bucket)
+      try statement.bind(2, file.key)
+      try statement.bind(3, file.sequence)
+      try statement.bind(4, file.path.dataset)
+      try statement.bind(5, file.size)
+      try statement.bind(6, file.format.format.rawValue)
+      try statement.bind(7, file.format.gzip ? "gzip" : nil)
+      try statement.bind(8, file.format.contentType)
+      try statement.bind(9, file.status.rawValue)
+      try statement.bind(10, file.reason)
+      try statement.bind(11, file.rowCount)
+      try statement.bind(12, schema)
+      try statement.bind(13, Milliseconds.now())
+    }
+    return connection.changes > 0
   }
 
   private static let columnRowsPerInsert = 16
