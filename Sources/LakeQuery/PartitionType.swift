@@ -222,11 +222,28 @@ enum ISOText {
 
   /// `YYYY-MM-DD` at `start` as days since 1970-01-01 (proleptic Gregorian).
   private static func date(_ bytes: Bytes, at start: Int) -> Int64? {
-    guard let year = number(bytes, start, 4), bytes[start + 4] == UInt8(ascii: "-"),
-      let month = number(bytes, start + 5, 2), (1...12).contains(month),
-      bytes[start + 7] == UInt8(ascii: "-"), let day = number(bytes, start + 8, 2), day >= 1,
-      day <= daysIn(month: month, year: year)
+    guard start >= 0, start + 10 <= bytes.count, bytes[start + 4] == UInt8(ascii: "-"),
+      bytes[start + 7] == UInt8(ascii: "-")
     else { return nil }
+    // Each byte's digit value; a byte below "0" wraps past 9.
+    let zero = UInt8(ascii: "0")
+    let y0 = bytes[start] &- zero
+    let y1 = bytes[start + 1] &- zero
+    let y2 = bytes[start + 2] &- zero
+    let y3 = bytes[start + 3] &- zero
+    let m0 = bytes[start + 5] &- zero
+    let m1 = bytes[start + 6] &- zero
+    let d0 = bytes[start + 8] &- zero
+    let d1 = bytes[start + 9] &- zero
+    guard y0 <= 9, y1 <= 9, y2 <= 9, y3 <= 9, m0 <= 9, m1 <= 9, d0 <= 9, d1 <= 9 else {
+      return nil
+    }
+    let year = Int64(y0) * 1000 + Int64(y1) * 100 + Int64(y2) * 10 + Int64(y3)
+    let month = Int64(m0) * 10 + Int64(m1)
+    let day = Int64(d0) * 10 + Int64(d1)
+    guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else {
+      return nil
+    }
     // Days from civil (Howard Hinnant's algorithm), years 0000-9999 only, so no overflow.
     let y = month <= 2 ? year - 1 : year
     let era = (y >= 0 ? y : y - 399) / 400
@@ -262,6 +279,7 @@ enum ISOText {
   }
 
   private static func digit(_ byte: UInt8) -> UInt8? {
-    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? byte - UInt8(ascii: "0") : nil
+    let value = byte &- UInt8(ascii: "0")  // below "0" wraps past 9
+    return value <= 9 ? value : nil
   }
 }
