@@ -466,7 +466,7 @@ final class LakeIndexTests: XCTestCase {
   /// Partition values list in their column's order (numbers by value, Hive's null last) a
   /// page at a time, and an index of the first schema gains the value and schema tallies
   /// from the rows it holds when it migrates.
-  func test_partition_values_page_in_order_and_are_tallied_on_migration() throws {
+  func test_partition_values_page_in_order_and_the_index_migrates_from_each_version() throws {
     let (store, directory) = try makeStore()
     _ = try store.createBucket("lake")
     for hour in [10, 9, 100, 2] {
@@ -492,19 +492,47 @@ final class LakeIndexTests: XCTestCase {
     let schemas = try store.lakeSchemas(bucket: "lake", dataset: "h")
     XCTAssertEqual(schemas.map(\.files), [4, 1])
     XCTAssertEqual(schemas.first?.columns.map(\.name), ["id", "amount"])
+    func found(_ store: LakeStore, _ filter: String) throws -> [String] {
+      try store.lakeQuery(
+        bucket: "lake", LakeQuery(dataset: "h", filter: LakeFilter(parsing: filter)), limit: 10,
+        columns: false
+      ).matches.map(\.file.key)
+    }
+    let hundred = try found(store, "hour >= 100")
+    XCTAssertEqual(hundred, ["h/hour=100/a.csv"])
     store.close()
 
-    let index = try SQLiteConnection(
-      path: directory.url(".lakestore/index.db"), readOnly: false, counters: CatalogCounters())
-    try index.execute(
-      "DROP TABLE lake_partition_values; DROP TABLE lake_schemas; PRAGMA user_version = 1;")
-    index.close()
-    let reopened = try reopen(directory)
-    defer { reopened.close() }
-    XCTAssertEqual(
-      try reopened.lakePartitionValues(bucket: "lake", dataset: "h", limit: 10), before)
-    XCTAssertEqual(try reopened.lakeSchemas(bucket: "lake", dataset: "h"), schemas)
-    XCTAssertEqual(try listed(reopened), ["2", "9", "10", "100", nil])
+    // Back to each earlier version's shape, then migrated forward on the next open.
+    for version in [1, 2] {
+      let index = try SQLiteConnection(
+        path: directory.url(".lakestore/index.db"), readOnly: false,
+        counters: CatalogCounters())
+      // Version 2 had two partition indexes, and `typed` only for values that parse.
+      try index.execute(
+        """
+        DROP INDEX lake_partitions_by_sort;
+        ALTER TABLE lake_partitions RENAME COLUMN sort TO typed;
+        UPDATE lake_partitions SET typed = NULL WHERE typeof(typed) = 'text';
+        CREATE INDEX lake_partitions_by_value ON lake_partitions (bucket, dataset, name, value);
+        CREATE INDEX lake_partitions_by_typed ON lake_partitions (bucket, dataset, name, typed);
+        PRAGMA user_version = 2;
+        """)
+      if version == 1 {
+        try index.execute(
+          "DROP TABLE lake_partition_values; DROP TABLE lake_schemas; PRAGMA user_version = 1;")
+      }
+      index.close()
+      let reopened = try reopen(directory)
+      XCTAssertEqual(
+        try reopened.lakePartitionValues(bucket: "lake", dataset: "h", limit: 10), before)
+      XCTAssertEqual(try reopened.lakeSchemas(bucket: "lake", dataset: "h"), schemas)
+      XCTAssertEqual(try listed(reopened), ["2", "9", "10", "100", nil])
+      XCTAssertEqual(try found(reopened, "hour >= 100"), hundred, "from version \(version)")
+      XCTAssertEqual(
+        try found(reopened, "hour = 9 OR hour IS NULL"),
+        ["h/hour=9/a.csv", "h/hour=__HIVE_DEFAULT_PARTITION__/a.csv"], "from version \(version)")
+      reopened.close()
+    }
   }
 
   /// The index is written without fsyncs; a marker from another boot (the machine went down

@@ -22,9 +22,9 @@ struct PartitionTally: Equatable {
     if PartitionType.timestamp.parse(value) != nil { timestamp = 1 }
   }
 
-  /// The value's sort key in `lake_partitions.typed`: the number for a numeric value,
-  /// microseconds since the epoch for a date or timestamp, NULL otherwise. A column's values
-  /// are all numeric or all temporal whenever it has a numeric or temporal type.
+  /// The value's typed sort key: the number for a numeric value, microseconds since the
+  /// epoch for a date or timestamp, nil otherwise. A column's values are all numeric or all
+  /// temporal whenever it has a numeric or temporal type.
   static func typedKey(_ value: String?) -> TypedValue? {
     guard let value else { return nil }
     if let number = PartitionType.integer.parse(value) { return number }
@@ -32,8 +32,9 @@ struct PartitionTally: Equatable {
     return PartitionType.timestamp.parse(value)
   }
 
-  /// The value's place in `lake_partition_values.sort`: its typed sort key, or the value
-  /// itself when it has none ('' for Hive's null, which `is_null` sorts last).
+  /// The value's place in `lake_partition_values.sort` and `lake_partitions.sort`: its typed
+  /// sort key, or the value itself when it has none ('' for Hive's null in
+  /// `lake_partition_values`, where `is_null` sorts it last; `lake_partitions` keeps NULL).
   static func sortKey(_ value: String?) -> TypedValue {
     typedKey(value) ?? .string(value ?? "")
   }
@@ -62,7 +63,7 @@ extension Catalog {
     for (position, partition) in file.path.partitions.enumerated() {
       try connection.update(
         """
-        INSERT INTO lake_partitions (bucket, key, name, position, dataset, value, typed)
+        INSERT INTO lake_partitions (bucket, key, name, position, dataset, value, sort)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
         """
       ) { (statement) throws(LakeError) in
@@ -72,7 +73,7 @@ extension Catalog {
         try statement.bind(4, Int64(position))
         try statement.bind(5, dataset)
         try statement.bind(6, partition.value)
-        try statement.bind(7, PartitionTally.typedKey(partition.value))
+        try statement.bind(7, partition.value.map { PartitionTally.sortKey($0) })
       }
       totals.add(
         bucket: bucket, dataset: dataset, column: partition.name, position: Int64(position),

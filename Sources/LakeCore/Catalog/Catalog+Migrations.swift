@@ -224,6 +224,19 @@ extension Catalog {
     SELECT bucket, dataset, schema, count(*) FROM lake_files WHERE schema IS NOT NULL
     GROUP BY bucket, dataset, schema;
     """,
+    // 3: one partition index instead of two. `typed` becomes `sort`, the value's place in
+    // order as `lake_partition_values.sort` has it: the number or microseconds of a value
+    // that parses as one, the text of any other. Typed columns seek and compare on it as
+    // before; a text column's value is its own sort key unless it reads as a number or date,
+    // and a seek for such a value also checks the text. Each file's partition value is
+    // then two B-tree entries rather than three.
+    """
+    DROP INDEX lake_partitions_by_value;
+    DROP INDEX lake_partitions_by_typed;
+    ALTER TABLE lake_partitions RENAME COLUMN typed TO sort;
+    UPDATE lake_partitions SET sort = value WHERE sort IS NULL AND value IS NOT NULL;
+    CREATE INDEX lake_partitions_by_sort ON lake_partitions (bucket, dataset, name, sort);
+    """,
   ]
 
   /// The schema version this build writes.

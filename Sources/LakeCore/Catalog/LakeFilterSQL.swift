@@ -32,7 +32,7 @@ public struct LakeQueryError: Error, Sendable, Equatable, CustomStringConvertibl
 /// `objects o`, with its parameters.
 ///
 /// - Partition fields compare exactly, by the partition column's type over the query's scope
-///   (`lake_partition_columns`): `typed` (number or microseconds) for typed columns, `value`
+///   (`lake_partition_columns`): `sort` (number or microseconds) for typed columns, `value`
 ///   (text) otherwise. A file without the partition has no value: only `IS NULL` with Hive's
 ///   null marker matches nulls.
 /// - Column fields prune by statistics (min/max, null counts), as Iceberg and DuckLake do: a
@@ -106,7 +106,7 @@ struct LakeFilterSQL {
       let type = partitionTypes[name] ?? .string
       var parts: [String] = []
       for (op, literal) in comparisons {
-        let column = type == .string ? "p.value" : "p.typed"
+        let column = type == .string ? "p.value" : "p.sort"
         let value = try typed(literal, as: type, field: "partition \(name)")
         parts.append("\(column) \(op.sql) \(bind(value))")
       }

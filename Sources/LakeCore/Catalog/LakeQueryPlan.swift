@@ -6,9 +6,9 @@ import LakeQuery
 /// Results come in the query's order with the key as tie-breaker, and continue with keyset
 /// pagination (the token holds the last row's sort value and key), so every page is an index
 /// seek however deep it is. A key-ordered query of a dataset whose filter requires a partition
-/// column to equal one value is driven from the partition index (`lake_partitions_by_typed` or
-/// `_by_value`), which yields exactly the matching files in key order: the first page costs
-/// the same whatever the dataset holds.
+/// column to equal one value is driven from the partition index (`lake_partitions_by_sort`),
+/// which yields exactly the matching files in key order: the first page costs the same
+/// whatever the dataset holds.
 struct LakeQueryPlan {
   private(set) var sql = ""
   private(set) var parameters: [SQLValue] = []
@@ -53,13 +53,13 @@ struct LakeQueryPlan {
     } else if let dataset = query.dataset {
       let driving = sort == .key && ascending ? Self.drivingEquality(query.filter, compiler) : nil
       if let (name, literal) = driving, let type = partitionTypes[name],
-        let value = PartitionSeek.typedKey(literal, type)
+        PartitionSeek.typedKey(literal, type) != nil
       {
         from = "lake_partitions d JOIN lake_files f ON f.bucket = d.bucket AND f.key = d.key"
         conditions = [
           "d.bucket = \(bucketParameter)", "d.dataset = \(compiler.bind(.text(dataset)))",
           "d.name = \(compiler.bind(.text(name)))",
-          "d.\(type == .string ? "value" : "typed") = \(compiler.bind(value))",
+          "d.sort = \(compiler.bind(PartitionSeek.sortKey(literal, type)))",
         ]
         orderColumn = "d.key"
       } else {

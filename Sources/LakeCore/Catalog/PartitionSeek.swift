@@ -5,14 +5,15 @@ import LakeQuery
 /// values it covers), found in key order through the partition index.
 struct PartitionSeek {
   enum Values {
+    /// Sort keys (``sortKey(_:_:)``).
     case set([SQLValue])
-    /// A range, expanded to its distinct values when the query runs.
+    /// A range, expanded to its distinct values when the query runs: of `sort` for a typed
+    /// column, of the text for a string column.
     case range(lower: (SQLValue, Bool)?, upper: (SQLValue, Bool)?)
   }
 
   var name: String
-  /// `typed` for integer, decimal, date and timestamp columns, `value` for text ones.
-  var column: String
+  var type: PartitionType
   var values: Values
 
   /// The seekable conditions among the filter's top-level AND operands.
@@ -32,7 +33,7 @@ struct PartitionSeek {
         make = { type in
           guard let value = typedKey(literal, type) else { return nil }
           switch op {
-          case .equal: return .set([value])
+          case .equal: return .set([sortKey(literal, type)])
           case .less: return .range(lower: nil, upper: (value, false))
           case .lessOrEqual: return .range(lower: nil, upper: (value, true))
           case .greater: return .range(lower: (value, false), upper: nil)
@@ -44,8 +45,8 @@ struct PartitionSeek {
         make = { type in
           var values: [SQLValue] = []
           for literal in literals {
-            guard let value = typedKey(literal, type) else { return nil }
-            values.append(value)
+            guard typedKey(literal, type) != nil else { return nil }
+            values.append(sortKey(literal, type))
           }
           return .set(values)
         }
@@ -61,14 +62,14 @@ struct PartitionSeek {
       guard case .partition(let name) = compiler.resolve(field), let type = types[name],
         let values = make(type)
       else { continue }
-      seeks.append(
-        PartitionSeek(name: name, column: type == .string ? "value" : "typed", values: values))
+      seeks.append(PartitionSeek(name: name, type: type, values: values))
     }
     return seeks
   }
 
-  /// The literal as `lake_partitions` holds values of `type`: text for string columns, the
-  /// number or microseconds (dates at midnight) in `typed` otherwise.
+  /// The literal as a predicate on a partition of `type` compares it: the text with
+  /// `lake_partitions.value` for string columns, the number or microseconds (dates at
+  /// midnight) with `lake_partitions.sort` otherwise; nil when it is not of that type.
   static func typedKey(_ literal: LakeLiteral, _ type: PartitionType) -> SQLValue? {
     if type == .string { return .text(literal.text) }
     guard let value = type.parse(literal.text) else { return nil }
@@ -76,6 +77,16 @@ struct PartitionSeek {
       return SQLValue(micros)
     }
     return SQLValue(value)
+  }
+
+  /// Where `lake_partitions_by_sort` holds the literal (a valid one, see `typedKey`): its
+  /// typed key for typed columns; for string columns the text, or the number or
+  /// microseconds of one that reads as such, where other spellings (`05` and `5`) share its
+  /// place. A seek for it may then find those too; the query's own condition, which
+  /// compares text, drops them.
+  static func sortKey(_ literal: LakeLiteral, _ type: PartitionType) -> SQLValue {
+    if type != .string, let typed = typedKey(literal, type) { return typed }
+    return SQLValue(PartitionTally.sortKey(literal.text))
   }
 }
 
@@ -179,7 +190,7 @@ struct PartitionLeapfrog {
         cursor.keys = try connection.run(
           """
           SELECT key FROM lake_partitions WHERE bucket = ?1 AND dataset = ?2 AND name = ?3
-            AND \(seek.column) = ?4 AND key >= ?5 ORDER BY key LIMIT ?6
+            AND sort = ?4 AND key >= ?5 ORDER BY key LIMIT ?6
           """
         ) { (statement) throws(LakeError) -> [[UInt8]] in
           try statement.bind(1, bucket)
@@ -205,22 +216,45 @@ struct PartitionLeapfrog {
     return best
   }
 
-  /// The distinct values of a partition in a range, one index seek each; nil when there are
-  /// more than `limit`.
+  /// The distinct values of a partition in a range; nil when there are more than `limit`.
+  /// A typed column's are read from the partition index, one seek each; a string column's,
+  /// compared as text, from its value tallies (`lake_partition_values`, in text order).
   private static func distinctValues(
     _ seek: PartitionSeek, lower: (SQLValue, Bool)?, upper: (SQLValue, Bool)?, bucket: String,
     dataset: String, limit: Int, on connection: SQLiteConnection
   ) throws(LakeError) -> [SQLValue]? {
+    if seek.type == .string {
+      var sql = """
+        SELECT value FROM lake_partition_values WHERE bucket = ?1 AND dataset = ?2
+          AND name = ?3 AND is_null = 0
+        """
+      if let lower { sql += " AND value \(lower.1 ? ">=" : ">") ?4" }
+      if let upper { sql += " AND value \(upper.1 ? "<=" : "<") ?5" }
+      sql += " ORDER BY value LIMIT ?6"
+      let texts = try connection.run(sql) { (statement) throws(LakeError) -> [String] in
+        try statement.bind(1, bucket)
+        try statement.bind(2, dataset)
+        try statement.bind(3, seek.name)
+        if let lower { try statement.bind(4, lower.0) }
+        if let upper { try statement.bind(5, upper.0) }
+        try statement.bind(6, Int64(limit) + 1)
+        var texts: [String] = []
+        while try statement.step() { texts.append(statement.text(0)) }
+        return texts
+      }
+      guard texts.count <= limit else { return nil }
+      return texts.map { PartitionSeek.sortKey(LakeLiteral($0), .string) }
+    }
     var values: [SQLValue] = []
     var position = lower
     while true {
       var sql = """
-        SELECT \(seek.column) FROM lake_partitions WHERE bucket = ?1 AND dataset = ?2
-          AND name = ?3 AND \(seek.column) IS NOT NULL
+        SELECT sort FROM lake_partitions WHERE bucket = ?1 AND dataset = ?2
+          AND name = ?3 AND sort IS NOT NULL
         """
-      if let position { sql += " AND \(seek.column) \(position.1 ? ">=" : ">") ?4" }
-      if let upper { sql += " AND \(seek.column) \(upper.1 ? "<=" : "<") ?5" }
-      sql += " ORDER BY \(seek.column) LIMIT 1"
+      if let position { sql += " AND sort \(position.1 ? ">=" : ">") ?4" }
+      if let upper { sql += " AND sort \(upper.1 ? "<=" : "<") ?5" }
+      sql += " ORDER BY sort LIMIT 1"
       let next = try connection.run(sql) { (statement) throws(LakeError) -> SQLValue? in
         try statement.bind(1, bucket)
         try statement.bind(2, dataset)
