@@ -95,6 +95,26 @@ final class TextStatisticsTests: XCTestCase {
     }
   }
 
+  /// String bounds in byte order where values share long beginnings, differ only past their
+  /// 16th byte, are prefixes of one another, or start as numbers and turn to text later (the
+  /// column's bounds then cover the numbers too).
+  func test_string_bounds_follow_byte_order_past_shared_beginnings() throws {
+    let values = [
+      "2024-05-01T10:00:00+00:00 job-17", "2024-05-01T10:00:00+00:00 job-170",
+      "2024-05-01T10:00:00+00:00 job-2", "2024-05-01T10:00:00+00:00", "2024-05-01T09",
+      "2024-05-01T10:00:00+00:00 job-1",
+    ]
+    for order in [values, values.reversed()] {
+      let table = try csv("s\n" + order.joined(separator: "\n") + "\n")
+      XCTAssertEqual(table.columns[0].min, .string("2024-05-01T09"))
+      XCTAssertEqual(table.columns[0].max, .string("2024-05-01T10:00:00+00:00 job-2"))
+    }
+    let mixed = try csv("code\n10\n9\n100\n0x\n")
+    XCTAssertEqual(mixed.columns[0].type, "string")
+    XCTAssertEqual(mixed.columns[0].min, .string("0x"))
+    XCTAssertEqual(mixed.columns[0].max, .string("9"))
+  }
+
   /// Long strings: the minimum is cut at a character boundary, the maximum is dropped.
   func test_long_strings_keep_a_valid_minimum_and_no_maximum() throws {
     let long = String(repeating: "é", count: 200)  // 400 bytes

@@ -85,8 +85,30 @@ public struct DelimitedScanner: TextTableScanner, Sendable {
   private mutating func fieldsInPlace(_ raw: UnsafeRawBufferPointer, from start: Int)
     throws(TextStatisticsError) -> Int
   {
-    guard delimiter != 0x22, delimiter != 0x0A, delimiter != 0x0D else { return start }
+    guard delimiter != 0x22, delimiter != 0x0A, delimiter != 0x0D, names != nil else {
+      return start
+    }
+    // The columns move out of self while they are filled (one uniqueness check for the
+    // whole buffer instead of one per field), and back however this returns.
+    var columns: [ColumnAccumulator] = []
+    swap(&columns, &self.columns)
+    defer { swap(&columns, &self.columns) }
+    let result = columns.withUnsafeMutableBufferPointer { columns in
+      Result { () throws(TextStatisticsError) -> Int in
+        try fieldsInPlace(raw, from: start, into: columns)
+      }
+    }
+    return try result.get()
+  }
+
+  /// `fieldsInPlace` with the columns at hand.
+  private mutating func fieldsInPlace(
+    _ raw: UnsafeRawBufferPointer, from start: Int,
+    into columns: UnsafeMutableBufferPointer<ColumnAccumulator>
+  ) throws(TextStatisticsError) -> Int {
     let bytes = raw.assumingMemoryBound(to: UInt8.self)
+    let delimiter = self.delimiter
+    let limits = self.limits
     var index = start
     while state == .fieldStart {
       var end = index
@@ -99,14 +121,30 @@ public struct DelimitedScanner: TextTableScanner, Sendable {
         return index
       }
       let value = UnsafeBufferPointer(rebasing: bytes[index..<end])
-      if bytes[end] == delimiter {
+      let ends = bytes[end] != delimiter
+      if !ends || !recordIsEmpty || !value.isEmpty {
         recordIsEmpty = false
-        try endField(value, truncated: false)
-      } else {
-        if !recordIsEmpty || !value.isEmpty {
-          try endField(value, truncated: false)
-          try endRecord()
+        guard fieldIndex < columns.count else {
+          throw TextStatisticsError(
+            "a record has more fields than the header's \(columns.count)", line: recordLine)
         }
+        if value.isEmpty {
+          columns[fieldIndex].addNull()
+        } else {
+          columns[fieldIndex].add(value, kind: .text, truncated: false, limits: limits)
+        }
+        fieldIndex += 1
+        if ends {
+          guard fieldIndex == columns.count else {
+            throw TextStatisticsError(
+              "a record has \(fieldIndex) fields, the header \(columns.count)", line: recordLine)
+          }
+          rows += 1
+          fieldIndex = 0
+          recordIsEmpty = true
+        }
+      }
+      if ends {
         line += 1
         recordLine = line
         if bytes[end] == 0x0D { state = .afterCR }

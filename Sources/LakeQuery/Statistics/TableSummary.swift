@@ -110,6 +110,10 @@ struct ColumnAccumulator {
   private var timestamp: (Bool, Int64, Int64) = (true, .max, .min)
   private var stringMin: [UInt8]?
   private var stringMax: [UInt8]?
+  /// The first 16 bytes of `stringMin` and `stringMax` (``Prefix``): most values differ from
+  /// both within them, and are then placed without a comparison of their own.
+  private var minPrefix = Prefix()
+  private var maxPrefix = Prefix()
   private var maxUnknown = false
 
   mutating func addNull() { nulls += 1 }
@@ -190,13 +194,57 @@ struct ColumnAccumulator {
       while end > 0, text[end] & 0xC0 == 0x80 { end -= 1 }
       kept = UnsafeBufferPointer(rebasing: text[..<end])
     }
-    if stringMin?.withUnsafeBufferPointer({ Self.precedes(kept, $0) }) ?? true {
+    let prefix = Prefix(kept)
+    var below = true
+    if let stringMin {
+      below =
+        prefix < minPrefix
+        || (prefix == minPrefix && stringMin.withUnsafeBufferPointer { Self.precedes(kept, $0) })
+    }
+    if below {
       stringMin = Array(kept)
+      minPrefix = prefix
     }
     if cut || truncated {
       maxUnknown = true
-    } else if stringMax?.withUnsafeBufferPointer({ Self.precedes($0, kept) }) ?? true {
+      return
+    }
+    var above = true
+    if let stringMax {
+      above =
+        maxPrefix < prefix
+        || (prefix == maxPrefix && stringMax.withUnsafeBufferPointer { Self.precedes($0, kept) })
+    }
+    if above {
       stringMax = Array(kept)
+      maxPrefix = prefix
+    }
+  }
+
+  /// A text's first 16 bytes as two big-endian words, zero-padded: when two prefixes
+  /// differ, the texts compare as their prefixes do (a text is only ever padded where the
+  /// other has a byte, or ends too); when they are equal, the texts must be compared.
+  struct Prefix: Comparable {
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+
+    init() {}
+
+    init(_ text: UnsafeBufferPointer<UInt8>) {
+      var shift: UInt64 = 56
+      for index in 0..<min(8, text.count) {
+        high |= UInt64(text[index]) &<< shift
+        shift &-= 8
+      }
+      shift = 56
+      for index in min(8, text.count)..<min(16, text.count) {
+        low |= UInt64(text[index]) &<< shift
+        shift &-= 8
+      }
+    }
+
+    static func < (lhs: Prefix, rhs: Prefix) -> Bool {
+      lhs.high != rhs.high ? lhs.high < rhs.high : lhs.low < rhs.low
     }
   }
 
