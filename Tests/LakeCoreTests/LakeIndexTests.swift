@@ -147,6 +147,36 @@ final class LakeIndexTests: XCTestCase {
     XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.files, 3)
   }
 
+  /// A version the indexer read before a write replaced it is not recorded: a file deleted
+  /// (or overwritten) while its batch was being read never shows in queries.
+  func test_a_version_replaced_during_its_batch_is_not_recorded() throws {
+    var options = StoreOptions()
+    options.indexing = false
+    let (store, _) = try makeStore(options: options)
+    defer { store.close() }
+    _ = try store.createBucket("lake")
+    let kept = try put(store, "lake", "t/a.csv", csv)
+    let gone = try put(store, "lake", "t/b.csv", csv)
+    let changes = try store.catalog.changes(after: 0, limit: 10)
+    XCTAssertEqual(changes.map(\.sequence), [kept.sequence, gone.sequence])
+    let work = [kept, gone].map { (object) in
+      IndexWork.record(
+        LakeFileInfo(
+          bucket: "lake", key: object.key, sequence: object.sequence,
+          path: DatasetPath(key: object.key), size: object.size,
+          format: FormatGuess(format: .csv, gzip: false, contentType: "text/csv"),
+          status: .indexed, rowCount: 2))
+    }
+    try store.deleteObject(bucket: "lake", key: "t/b.csv")  // after the batch was read
+    try store.catalog.applyIndex(work, through: changes[1])
+    XCTAssertEqual(try store.lakeFile(bucket: "lake", key: "t/a.csv")?.sequence, kept.sequence)
+    XCTAssertNil(try store.lakeFile(bucket: "lake", key: "t/b.csv"))
+    XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.files, 1)
+    XCTAssertEqual(try store.indexNextBatch(), 1)
+    XCTAssertNil(try store.lakeFile(bucket: "lake", key: "t/b.csv"))
+    XCTAssertEqual(try store.lakeDatasets(bucket: "lake").first?.files, 1)
+  }
+
   /// A wide table keeps every column, in order, with its own statistics (the columns are
   /// written several to a statement).
   func test_a_wide_table_records_every_column_in_order() throws {

@@ -92,21 +92,52 @@ extension Catalog {
   /// waits for no fsync (after a crash the indexer redoes the lost tail: every item is
   /// idempotent).
   ///
-  /// Each key's current version is read first, in a short read transaction of its own: the
-  /// index transaction never reads the catalog, so it never holds a catalog snapshot that
+  /// Each key's current version is read first, in a short read transaction of its own:
+  /// the index transaction never reads the catalog, so it never holds a catalog snapshot that
   /// would keep the catalog's checkpoints from resetting its WAL (with such a reader every
   /// commit past the checkpoint threshold ran a checkpoint that could not finish, and PUTs
   /// slowed by a quarter). A version read here that a write then replaces is recorded
   /// anyway, and the replacing change, which comes after `last`, records the new one.
+  ///
+  /// Only the keys with a change after `last` are looked up (all of them when more changes
+  /// than the batch holds came after it): changes are numbered in commit order, so any
+  /// other key's version is still the one its work was made from (the version read after
+  /// `last`'s change, or no version after a delete).
   func applyIndex(_ work: [IndexWork], through last: PendingChange) throws(LakeError) {
     let sequence = last.sequence
-    let current = try readTogether(work) { (item, connection) throws(LakeError) -> Int64? in
-      switch item {
-      case .record(let file):
-        try Self.objectSequence(bucket: file.bucket, key: file.key, on: connection)
-      case .remove(let bucket, let key):
-        try Self.objectSequence(bucket: bucket, key: key, on: connection)
+    let current = try read { (connection) throws(LakeError) -> [Int64?] in
+      try connection.update("BEGIN")
+      defer { try? connection.update("COMMIT") }
+      // Bounded: behind a long backlog (catching up) every key is looked up instead.
+      let changed = try connection.run(
+        "SELECT bucket, key FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+      ) { (statement) throws(LakeError) -> Set<[String]>? in
+        try statement.bind(1, sequence)
+        try statement.bind(2, Int64(work.count) + 1)
+        var keys: Set<[String]> = []
+        var rows = 0
+        while try statement.step() {
+          keys.insert([statement.text(0), statement.text(1)])
+          rows += 1
+        }
+        return rows > work.count ? nil : keys
       }
+      var current: [Int64?] = []
+      current.reserveCapacity(work.count)
+      for item in work {
+        switch item {
+        case .record(let file) where changed?.contains([file.bucket, file.key]) ?? true:
+          current.append(
+            try Self.objectSequence(bucket: file.bucket, key: file.key, on: connection))
+        case .record(let file):
+          current.append(file.sequence)
+        case .remove(let bucket, let key) where changed?.contains([bucket, key]) ?? true:
+          current.append(try Self.objectSequence(bucket: bucket, key: key, on: connection))
+        case .remove:
+          current.append(nil)
+        }
+      }
+      return current
     }
     try writeIndex { (connection) throws(LakeError) in
       var totals = IndexTotals()
