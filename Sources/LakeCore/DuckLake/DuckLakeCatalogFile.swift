@@ -116,17 +116,25 @@ final class DuckLakeCatalogFile: @unchecked Sendable {
     }
   }
 
-  /// Whether `key` is listed in the view or left out of it.
-  func knows(key: String) throws(LakeError) -> Bool {
-    try connection.run(
-      """
-      SELECT EXISTS (SELECT 1 FROM lakestore_files WHERE key = ?1)
-        OR EXISTS (SELECT 1 FROM lakestore_excluded WHERE key = ?1)
-      """
-    ) { (statement) throws(LakeError) -> Bool in
-      try statement.bind(1, key)
-      return try statement.step() && statement.int64(0) != 0
+  /// Those of `keys` that are listed in the view or left out of it, read in one
+  /// transaction (not one per key).
+  func known(among keys: some Sequence<String>) throws(LakeError) -> Set<String> {
+    try connection.update("BEGIN")
+    defer { try? connection.update("COMMIT") }
+    var found: Set<String> = []
+    for key in keys {
+      let known = try connection.run(
+        """
+        SELECT EXISTS (SELECT 1 FROM lakestore_files WHERE key = ?1)
+          OR EXISTS (SELECT 1 FROM lakestore_excluded WHERE key = ?1)
+        """
+      ) { (statement) throws(LakeError) -> Bool in
+        try statement.bind(1, key)
+        return try statement.step() && statement.int64(0) != 0
+      }
+      if known { found.insert(key) }
     }
+    return found
   }
 
   /// The files left out of the view: key, dataset and reason, in key order.

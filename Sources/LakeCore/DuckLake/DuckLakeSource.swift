@@ -131,9 +131,12 @@ extension Catalog {
 }
 
 extension Catalog {
-  /// Those of `keys` whose indexed version is a Parquet file.
+  /// Those of `keys` whose indexed version is a Parquet file, read in one transaction (not
+  /// one per key).
   func parquetKeys(bucket: String, among keys: Set<String>) throws(LakeError) -> Set<String> {
     try read { (connection) throws(LakeError) -> Set<String> in
+      try connection.update("BEGIN")
+      defer { try? connection.update("COMMIT") }
       var found: Set<String> = []
       for key in keys {
         let format = try connection.run(

@@ -176,11 +176,10 @@ final class DuckLakeViews: Sendable {
     if case .keys(let keys) = dirty, !fresh {
       // Only keys that are Parquet files now, or were listed or left out before, matter.
       let parquet = try catalog.parquetKeys(bucket: bucket, among: keys)
-      var datasets: Set<String> = []
-      for key in keys {
-        let known = try file.knows(key: key)
-        if parquet.contains(key) || known { datasets.insert(DatasetPath(key: key).dataset) }
-      }
+      var datasets = Set(parquet.map { DatasetPath(key: $0).dataset })
+      // The view is asked only about keys of datasets not already wanted.
+      let others = keys.filter { !datasets.contains(DatasetPath(key: $0).dataset) }
+      for key in try file.known(among: others) { datasets.insert(DatasetPath(key: key).dataset) }
       wanted = datasets
     }
     let source = try catalog.duckLakeSource(bucket: bucket, datasets: wanted)
