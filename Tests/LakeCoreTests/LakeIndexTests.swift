@@ -533,20 +533,23 @@ final class LakeIndexTests: XCTestCase {
     store.close()
 
     // Back to each earlier version's shape, then migrated forward on the next open.
-    for version in [1, 2] {
+    for version in [1, 2, 3] {
       let index = try SQLiteConnection(
         path: directory.url(".lakestore/index.db"), readOnly: false,
         counters: CatalogCounters())
-      // Version 2 had two partition indexes, and `typed` only for values that parse.
+      // Version 3 differs in a constraint only (copied by 4); version 2 had two partition
+      // indexes, and `typed` only for values that parse.
       try index.execute(
-        """
-        DROP INDEX lake_partitions_by_sort;
-        ALTER TABLE lake_partitions RENAME COLUMN sort TO typed;
-        UPDATE lake_partitions SET typed = NULL WHERE typeof(typed) = 'text';
-        CREATE INDEX lake_partitions_by_value ON lake_partitions (bucket, dataset, name, value);
-        CREATE INDEX lake_partitions_by_typed ON lake_partitions (bucket, dataset, name, typed);
-        PRAGMA user_version = 2;
-        """)
+        version == 3
+          ? "PRAGMA user_version = 3;"
+          : """
+          DROP INDEX lake_partitions_by_sort;
+          ALTER TABLE lake_partitions RENAME COLUMN sort TO typed;
+          UPDATE lake_partitions SET typed = NULL WHERE typeof(typed) = 'text';
+          CREATE INDEX lake_partitions_by_value ON lake_partitions (bucket, dataset, name, value);
+          CREATE INDEX lake_partitions_by_typed ON lake_partitions (bucket, dataset, name, typed);
+          PRAGMA user_version = 2;
+          """)
       if version == 1 {
         try index.execute(
           "DROP TABLE lake_partition_values; DROP TABLE lake_schemas; PRAGMA user_version = 1;")
@@ -558,6 +561,8 @@ final class LakeIndexTests: XCTestCase {
       XCTAssertEqual(try reopened.lakeSchemas(bucket: "lake", dataset: "h"), schemas)
       XCTAssertEqual(try listed(reopened), ["2", "9", "10", "100", nil])
       XCTAssertEqual(try found(reopened, "hour >= 100"), hundred, "from version \(version)")
+      XCTAssertEqual(
+        try reopened.lakeFile(bucket: "lake", key: "h/hour=9/a.csv")?.status, .indexed)
       XCTAssertEqual(
         try found(reopened, "hour = 9 OR hour IS NULL"),
         ["h/hour=9/a.csv", "h/hour=__HIVE_DEFAULT_PARTITION__/a.csv"], "from version \(version)")
